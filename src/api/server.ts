@@ -1,0 +1,99 @@
+import fastifyMultipart from '@fastify/multipart';
+import fastifyRateLimit from '@fastify/rate-limit';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import Fastify, { type FastifyBaseLogger } from 'fastify';
+import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
+import type { Logger } from 'pino';
+import { authenticate } from '../features/auth/sessions.ts';
+import { AppError } from '../shared/errors.ts';
+import type { Config } from '../shared/config.ts';
+import type { Database } from '../store/database.ts';
+import { SESSION_COOKIE, type ApiContext, type App } from './context.ts';
+import { sendProblem, toAppError } from './problem.ts';
+import { registerRoutes } from './routes.ts';
+import { z } from './zod.ts';
+
+export const API_VERSION = '0.1.0';
+
+export interface ServerOptions {
+  db: Database;
+  config: Config;
+  logger: Logger;
+  today?: () => string;
+}
+
+function bearerToken(authorization: string | undefined, cookie: string | undefined): string | null {
+  if (authorization?.startsWith('Bearer ')) return authorization.slice(7).trim() || null;
+  const match = cookie?.split(';').map((c) => c.trim()).find((c) => c.startsWith(`${SESSION_COOKIE}=`));
+  return match ? decodeURIComponent(match.slice(SESSION_COOKIE.length + 1)) : null;
+}
+
+export async function buildServer(options: ServerOptions): Promise<App> {
+  const { db, config } = options;
+  const app = Fastify({
+    loggerInstance: options.logger as FastifyBaseLogger,
+    trustProxy: true,
+    bodyLimit: 10 * 1024 * 1024,
+    requestIdHeader: 'x-request-id',
+  }).withTypeProvider<ZodTypeProvider>();
+
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('actor', null);
+
+  app.setErrorHandler((error, request, reply) => sendProblem(reply, toAppError(error, request)));
+  app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('not_found', `Rota ${request.method} ${request.url.split('?')[0]} não existe.`)));
+
+  await app.register(fastifyRateLimit, { global: false });
+  await app.register(fastifyMultipart, { limits: { fileSize: config.MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 20 } });
+  // Import files also come as a raw body; the route streams it instead of buffering.
+  app.addContentTypeParser(['text/csv', 'text/plain', 'application/x-ndjson', 'application/jsonl', 'application/octet-stream'], (_request, payload, done) => done(null, payload));
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: {
+        title: 'Recupera API',
+        version: API_VERSION,
+        description:
+          'API da plataforma Recupera de recuperação de crédito e cobrança extrajudicial. Valores em centavos (inteiros), ' +
+          'taxas como frações decimais em texto ("0.02" = 2%), datas AAAA-MM-DD. Erros em application/problem+json.',
+      },
+      components: { securitySchemes: { bearerAuth: { type: 'http', scheme: 'bearer' } } },
+      security: [{ bearerAuth: [] }],
+    },
+    transform: jsonSchemaTransform,
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+
+  app.addHook('onRequest', async (request) => {
+    if (request.routeOptions.config?.public || request.url.startsWith('/docs')) return;
+    const token = bearerToken(request.headers.authorization, request.headers.cookie);
+    if (!token) throw new AppError('unauthenticated', 'Autenticação necessária: envie Authorization: Bearer <token>.');
+    request.actor = await authenticate(db, token, request.ip);
+  });
+
+  const context: ApiContext = { db, config, today: options.today ?? (() => new Date().toISOString().slice(0, 10)) };
+
+  app.get(
+    '/health',
+    {
+      config: { public: true },
+      schema: {
+        tags: ['sistema'],
+        summary: 'Saúde do serviço e do banco',
+        security: [],
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }) },
+      },
+    },
+    async () => {
+      await db.system(({ sql }) => sql.query('select 1'));
+      return { status: 'ok' as const, database: db.kind, version: API_VERSION };
+    },
+  );
+  app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());
+
+  await registerRoutes(app, context);
+  return app;
+}

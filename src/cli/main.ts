@@ -1,0 +1,86 @@
+import { Command, Option } from 'commander';
+import { ROLES } from '../store/schema.ts';
+import { createTenantCommand, createUserCommand, listCreditorsCommand, migrateCommand, seedDemoCommand } from './commands/admin.ts';
+import { importCommand } from './commands/import.ts';
+import { serve } from './commands/serve.ts';
+import { reportError } from './output.ts';
+
+const program = new Command()
+  .name('recupera')
+  .description('Recupera: recuperação de crédito e cobrança extrajudicial.\nBanco: DATABASE_URL (PostgreSQL) ou PGlite embutido em DATA_DIR (padrão ./data).')
+  .version('0.1.0')
+  .showHelpAfterError();
+
+/** Runs an action and turns its outcome into an exit code. */
+const run =
+  <A extends unknown[]>(action: (...args: A) => Promise<number | void>) =>
+  async (...args: A) => {
+    try {
+      process.exitCode = (await action(...args)) ?? 0;
+    } catch (error) {
+      process.exitCode = reportError(error);
+    }
+  };
+
+program
+  .command('serve')
+  .description('Inicia a API (aplica migrações; na primeira vez, cria a assessoria de demonstração)')
+  .option('-p, --port <porta>', 'porta HTTP (padrão: PORT ou 3000)')
+  .option('--host <endereço>', 'endereço de escuta (padrão: HOST ou 0.0.0.0)')
+  .action(async (options) => {
+    try {
+      await serve(options);
+    } catch (error) {
+      process.exit(reportError(error));
+    }
+  });
+
+program.command('migrate').description('Aplica as migrações SQL pendentes').action(run(migrateCommand));
+
+program
+  .command('seed-demo')
+  .description('Cria a assessoria de demonstração (2 credores, 3 carteiras, ~2.000 devedores, ~5.000 títulos)')
+  .option('--as-of <AAAA-MM-DD>', 'data de referência dos vencimentos (padrão: hoje)')
+  .option('--seed <texto>', 'semente do gerador (mesma semente, mesmos dados)')
+  .action(run(seedDemoCommand));
+
+program
+  .command('import')
+  .description('Importa títulos de um arquivo CSV ou JSON lines.\nSaída: 0 tudo importado, 1 linhas rejeitadas, 2 arquivo ilegível ou erro.')
+  .argument('<arquivo>', 'arquivo .csv, .txt, .jsonl ou .ndjson')
+  .requiredOption('--creditor <id|CNPJ>', 'credor (id ou CPF/CNPJ)')
+  .requiredOption('--portfolio <id|nome>', 'carteira do credor (id ou nome)')
+  .option('--all-or-nothing', 'recusa o arquivo inteiro se alguma linha tiver erro')
+  .option('--snapshot', 'arquivo completo da carteira: títulos em aberto ausentes são baixados pelo credor')
+  .addOption(new Option('--format <formato>', 'formato (padrão: pela extensão ou conteúdo)').choices(['csv', 'jsonl']))
+  .addOption(new Option('--encoding <codificação>', 'codificação (padrão: detectada)').choices(['utf-8', 'latin1']))
+  .option('--delimiter <caractere>', 'separador do CSV (padrão: detectado entre ; , tab |)')
+  .addOption(new Option('--decimal <separador>', 'separador decimal (padrão: vírgula com ";", ponto com ",")').choices(['comma', 'point']))
+  .option('--mapping <arquivo.json>', 'mapeamento {"campo": "coluna do arquivo"} para cabeçalhos fora do padrão')
+  .option('--errors-csv <arquivo>', 'grava o relatório completo de erros neste CSV')
+  .option('--json', 'imprime o relatório em JSON')
+  .action(run(importCommand));
+
+const users = program.command('users').description('Usuários');
+users
+  .command('create')
+  .description('Cria um usuário. A senha vem de --password, de RECUPERA_PASSWORD, ou é gerada e mostrada uma vez.')
+  .requiredOption('--tenant <slug>', 'assessoria (identificador)')
+  .requiredOption('--email <email>', 'e-mail de login')
+  .requiredOption('--name <nome>', 'nome')
+  .addOption(new Option('--role <perfil>', 'perfil').choices([...ROLES]).makeOptionMandatory())
+  .option('--creditor <id>', 'credor (obrigatório para creditor_viewer)')
+  .option('--password <senha>', 'senha (mínimo 10 caracteres)')
+  .action(run(createUserCommand));
+
+const tenants = program.command('tenants').description('Assessorias (inquilinos)');
+tenants
+  .command('create')
+  .description('Cria uma assessoria')
+  .requiredOption('--slug <slug>', 'identificador (minúsculas, números, hífens)')
+  .requiredOption('--name <nome>', 'nome')
+  .action(run(createTenantCommand));
+
+program.command('creditors').description('Credores').command('list').description('Lista credores e carteiras com seus ids').action(run(listCreditorsCommand));
+
+await program.parseAsync(process.argv);

@@ -1,0 +1,89 @@
+/**
+ * Calendar dates are ISO strings 'YYYY-MM-DD' everywhere: no time, no time zone, no Date
+ * object to shift them by a day. Arithmetic goes through UTC day numbers.
+ */
+
+export type IsoDate = string;
+
+const DAY_MS = 86_400_000;
+
+export function isIsoDate(value: string): boolean {
+  const m = /^(\d{4})-(\d{2})-(\d{2})$/.exec(value);
+  return m !== null && isRealDate(Number(m[1]), Number(m[2]), Number(m[3]));
+}
+
+function isRealDate(year: number, month: number, day: number): boolean {
+  if (month < 1 || month > 12 || day < 1) return false;
+  return day <= daysInMonth(year, month);
+}
+
+export function daysInMonth(year: number, month: number): number {
+  return new Date(Date.UTC(year, month, 0)).getUTCDate();
+}
+
+export function toDayNumber(date: IsoDate): number {
+  return Date.UTC(Number(date.slice(0, 4)), Number(date.slice(5, 7)) - 1, Number(date.slice(8, 10))) / DAY_MS;
+}
+
+export function fromDayNumber(day: number): IsoDate {
+  return new Date(day * DAY_MS).toISOString().slice(0, 10);
+}
+
+export function addDays(date: IsoDate, days: number): IsoDate {
+  return fromDayNumber(toDayNumber(date) + days);
+}
+
+/** Same day n months later, clamped to the month's last day (31/01 + 1 month = 28/02 or 29/02). */
+export function addMonths(date: IsoDate, months: number): IsoDate {
+  const year = Number(date.slice(0, 4));
+  const month = Number(date.slice(5, 7)) - 1 + months;
+  const targetYear = year + Math.floor(month / 12);
+  const targetMonth = ((month % 12) + 12) % 12;
+  const day = Math.min(Number(date.slice(8, 10)), daysInMonth(targetYear, targetMonth + 1));
+  return `${String(targetYear).padStart(4, '0')}-${String(targetMonth + 1).padStart(2, '0')}-${String(day).padStart(2, '0')}`;
+}
+
+export function addYears(date: IsoDate, years: number): IsoDate {
+  return addMonths(date, years * 12);
+}
+
+export function daysBetween(from: IsoDate, to: IsoDate): number {
+  return toDayNumber(to) - toDayNumber(from);
+}
+
+/** 0 = Sunday … 6 = Saturday */
+export function weekday(date: IsoDate): number {
+  return (((toDayNumber(date) + 4) % 7) + 7) % 7;
+}
+
+export type DateProblem = 'format' | 'invalid' | 'two_digit_year' | 'out_of_range';
+
+export const dateProblemMessages: Record<DateProblem, string> = {
+  format: 'data em formato não reconhecido (use dd/mm/aaaa ou aaaa-mm-dd)',
+  invalid: 'data inexistente',
+  two_digit_year: 'ano com dois dígitos é ambíguo; use quatro dígitos',
+  out_of_range: 'data fora do intervalo aceito (1900 a 2199)',
+};
+
+/** Reads dd/mm/aaaa (also with '-' or '.'), aaaa-mm-dd and aaaa/mm/dd; never mm/dd. */
+export function parseDate(input: string): { ok: true; date: IsoDate } | { ok: false; problem: DateProblem } {
+  const text = input.trim();
+  let year: number, month: number, day: number;
+  let m = /^(\d{1,2})[/.-](\d{1,2})[/.-](\d{2}|\d{4})$/.exec(text);
+  if (m) {
+    if (m[3]!.length === 2) return { ok: false, problem: 'two_digit_year' };
+    [day, month, year] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else if ((m = /^(\d{4})[-/](\d{1,2})[-/](\d{1,2})(?:[T ][\d:.]+Z?)?$/.exec(text))) {
+    [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
+  } else {
+    return { ok: false, problem: 'format' };
+  }
+  if (year < 1900 || year > 2199) return { ok: false, problem: 'out_of_range' };
+  if (!isRealDate(year, month, day)) return { ok: false, problem: 'invalid' };
+  return { ok: true, date: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` };
+}
+
+/** dd/mm/aaaa */
+export function formatDateBR(date: IsoDate): string {
+  return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;
+}

@@ -1,0 +1,54 @@
+import { z } from '../../api/zod.ts';
+import type { Tx } from '../../store/database.ts';
+import type { TimelineEvent } from '../../store/schema.ts';
+import type { Actor } from '../auth/permissions.ts';
+
+/** The case timeline is append-only (a trigger refuses updates and deletes); this is the one way in. */
+export async function appendEvent(
+  tx: Tx,
+  actor: Actor | null,
+  event: { debtorId: string; type: string; creditorId?: string | null; debtId?: string | null; data?: Record<string, unknown> },
+): Promise<void> {
+  await tx.db
+    .insertInto('events')
+    .values({
+      tenant_id: actor?.tenantId ?? (await tenantOf(tx, event.debtorId)),
+      debtor_id: event.debtorId,
+      creditor_id: event.creditorId ?? null,
+      debt_id: event.debtId ?? null,
+      type: event.type,
+      actor_kind: actor ? 'user' : 'system',
+      actor_user_id: actor?.userId ?? null,
+      data: JSON.stringify(event.data ?? {}),
+    })
+    .execute();
+}
+
+async function tenantOf(tx: Tx, debtorId: string): Promise<string> {
+  const row = await tx.db.selectFrom('debtors').select('tenant_id').where('id', '=', debtorId).executeTakeFirstOrThrow();
+  return row.tenant_id;
+}
+
+export const eventOutput = z.object({
+  id: z.number().int(),
+  type: z.string(),
+  occurredAt: z.date(),
+  debtId: z.uuid().nullable(),
+  creditorId: z.uuid().nullable(),
+  actorKind: z.enum(['user', 'system', 'debtor', 'integration']),
+  actorUserId: z.uuid().nullable(),
+  data: z.record(z.string(), z.unknown()),
+});
+
+export function toEventOutput(row: TimelineEvent): z.infer<typeof eventOutput> {
+  return {
+    id: row.id,
+    type: row.type,
+    occurredAt: row.occurred_at,
+    debtId: row.debt_id,
+    creditorId: row.creditor_id,
+    actorKind: row.actor_kind,
+    actorUserId: row.actor_user_id,
+    data: row.data,
+  };
+}

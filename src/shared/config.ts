@@ -1,0 +1,33 @@
+import path from 'node:path';
+import { z } from 'zod';
+import { AppError } from './errors.ts';
+
+const schema = z.object({
+  PORT: z.coerce.number().int().min(0).max(65535).default(3000),
+  HOST: z.string().default('0.0.0.0'),
+  /** PostgreSQL server; when absent, the embedded PGlite database under DATA_DIR is used. */
+  DATABASE_URL: z.string().url().optional(),
+  DATA_DIR: z.string().default('./data'),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Hours a login session lasts. */
+  SESSION_TTL_HOURS: z.coerce.number().positive().default(12),
+  /** Seed the demo agency on the first start of an empty database. */
+  SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  /** Upload size limit for imports through the API, in megabytes. */
+  MAX_UPLOAD_MB: z.coerce.number().positive().default(1024),
+  /** Login attempts allowed per minute and client address. */
+  LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
+});
+
+export type Config = z.infer<typeof schema> & { pgliteDir: string };
+
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
+  const parsed = schema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    throw new AppError('config', `Variável de ambiente ${issue.path.join('.')} inválida: ${issue.message}`, {
+      field: String(issue.path[0]),
+    });
+  }
+  return { ...parsed.data, pgliteDir: path.join(parsed.data.DATA_DIR, 'pglite') };
+}

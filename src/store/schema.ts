@@ -1,0 +1,255 @@
+import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+
+/**
+ * Table types for the query builder, written to match the SQL migrations.
+ * A test compares them with the live schema (schema.test.ts), so drift fails CI.
+ * int8 → number, numeric → string, date → 'YYYY-MM-DD', timestamptz → Date.
+ */
+
+type Timestamp = ColumnType<Date, Date | string | undefined, Date | string>;
+type CreatedAt = ColumnType<Date, never, never>;
+
+export interface TenantTable {
+  id: Generated<string>;
+  slug: string;
+  name: string;
+  created_at: CreatedAt;
+}
+
+export interface CreditorTable {
+  tenant_id: string;
+  id: Generated<string>;
+  legal_name: string;
+  trade_name: string | null;
+  document: string;
+  document_kind: 'cpf' | 'cnpj';
+  business_kind: 'consumer' | 'b2b';
+  street: string;
+  number: string;
+  complement: string | null;
+  district: string | null;
+  city: string;
+  uf: string;
+  cep: string;
+  email: string | null;
+  phone: string | null;
+  website: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface PortfolioTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  name: string;
+  description: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface DebtorTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: 'pf' | 'pj';
+  document: string;
+  name: string;
+  search_name: string;
+  birth_date: string | null;
+  uf: string | null;
+  city: string | null;
+  declared_income_cents: number | null;
+  over_indebted_since: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type ContactChannel = 'phone' | 'email' | 'address';
+
+export interface PostalAddress {
+  street: string;
+  number: string | null;
+  complement: string | null;
+  district: string | null;
+  city: string;
+  uf: string;
+  cep: string;
+}
+
+export interface ContactPointTable {
+  tenant_id: string;
+  id: Generated<string>;
+  debtor_id: string;
+  channel: ContactChannel;
+  value: string;
+  address: ColumnType<PostalAddress | null, string | null | undefined, string | null>;
+  phone_kind: 'mobile' | 'landline' | null;
+  label: string | null;
+  source: string;
+  verified: Generated<boolean>;
+  is_reference: Generated<boolean>;
+  reference_name: string | null;
+  reference_relation: string | null;
+  opted_out_channels: Generated<string[]>;
+  whatsapp_opt_in_at: Date | null;
+  invalid_at: Date | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export const ROLES = ['admin', 'supervisor', 'analyst', 'collector', 'creditor_viewer', 'auditor'] as const;
+export type Role = (typeof ROLES)[number];
+
+export interface UserTable {
+  tenant_id: string;
+  id: Generated<string>;
+  email: string;
+  name: string;
+  role: Role;
+  creditor_id: string | null;
+  password_hash: string;
+  active: Generated<boolean>;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  last_login_at: Date | null;
+}
+
+export type ImportStatus = 'running' | 'completed' | 'rejected' | 'failed';
+
+export interface ImportTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  portfolio_id: string;
+  file_name: string;
+  file_sha256: string | null;
+  format: string | null;
+  options: ColumnType<Record<string, unknown>, string | undefined, string>;
+  status: ImportStatus;
+  total_rows: Generated<number>;
+  created_rows: Generated<number>;
+  updated_rows: Generated<number>;
+  unchanged_rows: Generated<number>;
+  rejected_rows: Generated<number>;
+  settled_rows: Generated<number>;
+  debtors_created: Generated<number>;
+  debtors_updated: Generated<number>;
+  message: string | null;
+  created_by: string | null;
+  started_at: Timestamp;
+  finished_at: Date | null;
+}
+
+export interface ImportErrorTable {
+  tenant_id: string;
+  import_id: string;
+  line: number;
+  field: string;
+  value: string | null;
+  reason: string;
+}
+
+export const DEBT_STATUSES = ['open', 'in_agreement', 'paid', 'settled', 'cancelled'] as const;
+export type DebtStatus = (typeof DEBT_STATUSES)[number];
+
+export interface DebtTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  portfolio_id: string;
+  debtor_id: string;
+  external_id: string;
+  document_kind: string;
+  description: string | null;
+  original_amount_cents: number;
+  issue_date: string | null;
+  due_date: string;
+  installment_number: number | null;
+  installment_count: number | null;
+  correction_index: string | null;
+  interest_rate: string | null;
+  interest_kind: 'simple' | 'compound' | null;
+  fine_rate: string | null;
+  fees_rate: string | null;
+  relationship: 'consumer' | 'b2b';
+  status: Generated<DebtStatus>;
+  status_changed_at: Timestamp;
+  disputed_at: Date | null;
+  prescription_interrupted_on: string | null;
+  import_id: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type ActorKind = 'user' | 'system' | 'debtor' | 'integration';
+
+export interface EventTable {
+  tenant_id: string;
+  id: Generated<number>;
+  debtor_id: string;
+  creditor_id: string | null;
+  debt_id: string | null;
+  type: string;
+  occurred_at: Timestamp;
+  actor_kind: ActorKind;
+  actor_user_id: string | null;
+  data: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface SessionTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  created_at: CreatedAt;
+  expires_at: Date;
+  revoked_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export type AuditAction = 'read' | 'export' | 'create' | 'update' | 'delete' | 'login' | 'login_failed';
+
+export interface AuditLogTable {
+  tenant_id: string;
+  id: Generated<number>;
+  at: CreatedAt;
+  user_id: string | null;
+  action: AuditAction;
+  resource: string;
+  route: string | null;
+  subject_ids: ColumnType<string[], string[] | undefined, never>;
+  ip: string | null;
+  details: ColumnType<Record<string, unknown>, string | undefined, never>;
+}
+
+export interface SchemaMigrationTable {
+  version: string;
+  applied_at: CreatedAt;
+}
+
+export interface Schema {
+  tenants: TenantTable;
+  creditors: CreditorTable;
+  portfolios: PortfolioTable;
+  debtors: DebtorTable;
+  contact_points: ContactPointTable;
+  users: UserTable;
+  imports: ImportTable;
+  import_errors: ImportErrorTable;
+  debts: DebtTable;
+  events: EventTable;
+  sessions: SessionTable;
+  audit_log: AuditLogTable;
+  schema_migrations: SchemaMigrationTable;
+}
+
+export type Debt = Selectable<DebtTable>;
+export type Debtor = Selectable<DebtorTable>;
+export type Creditor = Selectable<CreditorTable>;
+export type Portfolio = Selectable<PortfolioTable>;
+export type ContactPoint = Selectable<ContactPointTable>;
+export type User = Selectable<UserTable>;
+export type Import = Selectable<ImportTable>;
+export type TimelineEvent = Selectable<EventTable>;
+export type NewEvent = Insertable<EventTable>;
+export type CreditorUpdate = Updateable<CreditorTable>;

@@ -1,0 +1,20 @@
+import { defineConfig } from 'vitest/config';
+
+/**
+ * Pure tests (*.test.ts) run once. Database tests (*.db.test.ts) run twice: on the embedded
+ * PGlite and on the PostgreSQL server at TEST_DATABASE_URL (default 127.0.0.1:5432, database test),
+ * each test file in a fresh database.
+ */
+const dbTests = ['src/**/*.db.test.ts', 'test/**/*.db.test.ts'];
+
+export default defineConfig({
+  test: {
+    testTimeout: 60_000,
+    hookTimeout: 120_000,
+    projects: [
+      { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: dbTests } },
+      { test: { name: 'pglite', include: dbTests, env: { RECUPERA_TEST_DB: 'pglite' } } },
+      { test: { name: 'postgres', include: dbTests, env: { RECUPERA_TEST_DB: 'postgres' }, globalSetup: ['test/support/postgres-template.ts'] } },
+    ],
+  },
+});
