@@ -12,9 +12,9 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: dbTests } },
-      { test: { name: 'pglite', include: dbTests, env: { RECUPERA_TEST_DB: 'pglite' } } },
-      { test: { name: 'postgres', include: dbTests, env: { RECUPERA_TEST_DB: 'postgres' }, globalSetup: ['test/support/postgres-template.ts'] } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: dbTests } },
+      { extends: true, test: { name: 'pglite', include: dbTests, env: { RECUPERA_TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'postgres', include: dbTests, env: { RECUPERA_TEST_DB: 'postgres' }, globalSetup: ['test/support/postgres-template.ts'] } },
     ],
   },
 });

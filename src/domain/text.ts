@@ -1,7 +1,7 @@
 /** Lowercase without accents or punctuation runs: the form names are searched in. */
 export function searchableText(text: string): string {
   return text
-    .normalize('NFD')
+    .normalize('NFKD')
     .replace(/\p{Diacritic}/gu, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, ' ')

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z, zIsoDate, zPage, zUuid } from '../../api/zod.ts';
 import type { Database } from '../../store/database.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
@@ -28,7 +29,7 @@ export async function listAuditLog(db: Database, actor: Actor, query: z.infer<ty
   return db.scoped(scopeOf(actor), async ({ db: q }) => {
     let s = q.selectFrom('audit_log').selectAll();
     if (query.userId) s = s.where('user_id', '=', query.userId);
-    if (query.subjectId) s = s.where('subject_ids', '@>', [query.subjectId] as never);
+    if (query.subjectId) s = s.where(sql<boolean>`subject_ids @> array[${query.subjectId}]::uuid[]`);
     if (query.action) s = s.where('action', '=', query.action);
     if (query.from) s = s.where('at', '>=', new Date(`${query.from}T00:00:00Z`));
     if (query.to) s = s.where('at', '<', new Date(new Date(`${query.to}T00:00:00Z`).getTime() + 86_400_000));

@@ -8,7 +8,7 @@ import { normalizeKey } from '../../domain/text.ts';
 export const FIELDS = {
   externalId: {
     label: 'id do título', required: true,
-    aliases: ['external_id', 'id_externo', 'id_titulo', 'titulo', 'numero_titulo', 'num_titulo', 'nr_titulo', 'numero_do_titulo', 'numero_documento', 'nr_documento', 'num_documento', 'documento_titulo', 'seu_numero', 'id'],
+    aliases: ['external_id', 'id_externo', 'id_titulo', 'titulo', 'numero_titulo', 'num_titulo', 'nr_titulo', 'numero_do_titulo', 'no_titulo', 'no_do_titulo', 'no_documento', 'numero_documento', 'nr_documento', 'num_documento', 'documento_titulo', 'seu_numero', 'id'],
   },
   debtorDocument: {
     label: 'CPF/CNPJ', required: true,

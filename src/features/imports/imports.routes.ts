@@ -102,8 +102,11 @@ export async function importRoutes(app: App, { db, config, today }: ApiContext) 
         input = file.file;
         fileName = query.fileName ?? file.filename;
       } else {
-        if (!request.body) throw new AppError('validation', 'Envie o arquivo no corpo da requisição.', { field: 'body' });
-        input = request.body as Readable;
+        const body = request.body as Readable | undefined;
+        if (!body || typeof body.pipe !== 'function') {
+          throw new AppError('validation', 'Envie o arquivo como multipart/form-data (campo "file") ou como corpo text/csv ou application/x-ndjson.', { field: 'body' });
+        }
+        input = body;
       }
       const report = await runImport({
         db,

@@ -72,10 +72,13 @@ describe('validateRow', () => {
 
 describe('resolveHeaders', () => {
   it('matches aliases after normalization and lets an explicit mapping win', () => {
-    const r = resolveHeaders(['Nº Título', 'CPF', 'Razão Social', 'Vlr Título', 'Dt. Vencimento', 'Obs']);
-    expect(r.map).toEqual({ debtorDocument: 1, debtorName: 2, amount: 3, dueDate: 4 });
+    expect(resolveHeaders(['Nº Título', 'CPF', 'Razão Social', 'Vlr. Título', 'Dt. Vencimento']).map).toEqual({
+      externalId: 0, debtorDocument: 1, debtorName: 2, amount: 3, dueDate: 4,
+    });
+    const r = resolveHeaders(['Código Interno', 'CPF', 'Razão Social', 'Vlr Título', 'Dt. Vencimento', 'Obs']);
     expect(r.missing).toEqual(['externalId']);
-    const m = resolveHeaders(['Nº Título', 'CPF', 'Razão Social', 'Vlr Título', 'Dt. Vencimento'], { externalId: 'Nº Título' });
+    expect(r.ignored).toEqual(['Código Interno', 'Obs']);
+    const m = resolveHeaders(['Código Interno', 'CPF', 'Razão Social', 'Vlr Título', 'Dt. Vencimento'], { externalId: 'Código Interno' });
     expect(m.missing).toEqual([]);
     expect(resolveHeaders(['cpf', 'cnpj']).duplicated).toEqual([{ field: 'debtorDocument', headers: ['cpf', 'cnpj'] }]);
   });

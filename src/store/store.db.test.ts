@@ -1,0 +1,163 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../../test/support/databases.ts';
+import { createTenant, type TenantFixture } from '../../test/support/factories.ts';
+import { migrate } from './migrate.ts';
+import type { Schema } from './schema.ts';
+
+/** Every column of every table, as the query-builder types declare them: the compiler forces this list to be complete. */
+const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } = {
+  tenants: { id: true, slug: true, name: true, created_at: true },
+  creditors: {
+    tenant_id: true, id: true, legal_name: true, trade_name: true, document: true, document_kind: true, business_kind: true, street: true,
+    number: true, complement: true, district: true, city: true, uf: true, cep: true, email: true, phone: true, website: true, created_at: true, updated_at: true,
+  },
+  portfolios: { tenant_id: true, id: true, creditor_id: true, name: true, description: true, created_at: true, updated_at: true },
+  debtors: {
+    tenant_id: true, id: true, kind: true, document: true, name: true, search_name: true, birth_date: true, uf: true, city: true,
+    declared_income_cents: true, over_indebted_since: true, created_at: true, updated_at: true,
+  },
+  contact_points: {
+    tenant_id: true, id: true, debtor_id: true, channel: true, value: true, address: true, phone_kind: true, label: true, source: true, verified: true,
+    is_reference: true, reference_name: true, reference_relation: true, opted_out_channels: true, whatsapp_opt_in_at: true, invalid_at: true,
+    created_at: true, updated_at: true,
+  },
+  users: {
+    tenant_id: true, id: true, email: true, name: true, role: true, creditor_id: true, password_hash: true, active: true, created_at: true,
+    updated_at: true, last_login_at: true,
+  },
+  imports: {
+    tenant_id: true, id: true, creditor_id: true, portfolio_id: true, file_name: true, file_sha256: true, format: true, options: true, status: true,
+    total_rows: true, created_rows: true, updated_rows: true, unchanged_rows: true, rejected_rows: true, settled_rows: true, debtors_created: true,
+    debtors_updated: true, message: true, created_by: true, started_at: true, finished_at: true,
+  },
+  import_errors: { tenant_id: true, import_id: true, line: true, field: true, value: true, reason: true },
+  debts: {
+    tenant_id: true, id: true, creditor_id: true, portfolio_id: true, debtor_id: true, external_id: true, document_kind: true, description: true,
+    original_amount_cents: true, issue_date: true, due_date: true, installment_number: true, installment_count: true, correction_index: true,
+    interest_rate: true, interest_kind: true, fine_rate: true, fees_rate: true, relationship: true, status: true, status_changed_at: true,
+    disputed_at: true, prescription_interrupted_on: true, import_id: true, created_at: true, updated_at: true,
+  },
+  events: { tenant_id: true, id: true, debtor_id: true, creditor_id: true, debt_id: true, type: true, occurred_at: true, actor_kind: true, actor_user_id: true, data: true },
+  sessions: { id: true, tenant_id: true, user_id: true, created_at: true, expires_at: true, revoked_at: true, ip: true, user_agent: true },
+  audit_log: { tenant_id: true, id: true, at: true, user_id: true, action: true, resource: true, route: true, subject_ids: true, ip: true, details: true },
+  schema_migrations: { version: true, applied_at: true },
+};
+
+let t: TestDatabase;
+let a: TenantFixture;
+let b: TenantFixture;
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  a = await createTenant(t.db, 'store-a');
+  b = await createTenant(t.db, 'store-b');
+});
+afterAll(() => t.drop());
+
+describe('schema', () => {
+  it('applies migrations once; a second run finds nothing to do', async () => {
+    expect(await migrate(t.db)).toEqual([]);
+  });
+
+  it('matches the query-builder types column for column', async () => {
+    const { rows } = await t.db.system(({ sql }) =>
+      sql.query<{ table_name: string; column_name: string }>(
+        `select table_name, column_name from information_schema.columns where table_schema = 'public' order by table_name, ordinal_position`,
+      ),
+    );
+    const live: Record<string, string[]> = {};
+    for (const r of rows) (live[r.table_name] ??= []).push(r.column_name);
+    const declared = Object.fromEntries(Object.entries(DECLARED).map(([table, cols]) => [table, Object.keys(cols).sort()]));
+    expect(Object.fromEntries(Object.entries(live).map(([table, cols]) => [table, cols.sort()]))).toEqual(declared);
+  });
+
+  it('puts every table that carries a tenant under row-level security with a policy (sessions: none, so no access)', async () => {
+    const { rows } = await t.db.system(({ sql }) =>
+      sql.query<{ table: string; rls: boolean; policies: number }>(
+        `select c.relname as table, c.relrowsecurity as rls, (select count(*)::int from pg_policies p where p.tablename = c.relname) as policies
+         from pg_class c join information_schema.columns col on col.table_name = c.relname and col.column_name = 'tenant_id'
+         where c.relkind = 'r' and col.table_schema = 'public' order by 1`,
+      ),
+    );
+    expect(rows.length).toBeGreaterThanOrEqual(11);
+    for (const row of rows) {
+      expect(row.rls, row.table).toBe(true);
+      if (row.table !== 'sessions') expect(row.policies, row.table).toBeGreaterThan(0);
+    }
+  });
+});
+
+describe('row-level security', () => {
+  it('shows a scoped transaction only its tenant, whatever the query asks', async () => {
+    const counts = await t.db.scoped({ tenantId: a.tenantId }, async ({ sql }) => {
+      const q = async (table: string) => (await sql.query<{ n: number }>(`select count(*)::int as n from ${table}`)).rows[0]!.n;
+      return { debts: await q('debts'), debtors: await q('debtors'), tenants: await q('tenants'), users: await q('users') };
+    });
+    expect(counts).toEqual({ debts: 12, debtors: 5, tenants: 1, users: 6 });
+    // Sessions (token hashes) are not readable by the request role at all.
+    await expect(t.db.scoped({ tenantId: a.tenantId }, ({ sql }) => sql.query('select * from sessions'))).rejects.toThrow(/permission denied/);
+    const leaked = await t.db.scoped({ tenantId: a.tenantId }, ({ sql }) =>
+      sql.query('select id from debts where tenant_id = $1', [b.tenantId]),
+    );
+    expect(leaked.rows).toEqual([]);
+  });
+
+  it('shows a creditor viewer only its creditor, and the debtors with debts there', async () => {
+    const scope = { tenantId: a.tenantId, creditorId: a.creditors[0]!.id };
+    const seen = await t.db.scoped(scope, async ({ sql }) => ({
+      debts: (await sql.query<{ creditor_id: string }>('select distinct creditor_id from debts')).rows.map((r) => r.creditor_id),
+      debtors: (await sql.query<{ document: string }>('select document from debtors order by document')).rows.map((r) => r.document),
+      creditors: (await sql.query<{ id: string }>('select id from creditors')).rows.map((r) => r.id),
+    }));
+    expect(seen.debts).toEqual([a.creditors[0]!.id]);
+    expect(seen.creditors).toEqual([a.creditors[0]!.id]);
+    expect(seen.debtors).toEqual([...a.creditors[0]!.debtorDocuments].sort());
+  });
+
+  it('refuses to write a row into another tenant, or any row as a creditor viewer', async () => {
+    await expect(
+      t.db.scoped({ tenantId: a.tenantId }, ({ sql }) =>
+        sql.query(`insert into portfolios (tenant_id, creditor_id, name) values ($1, $2, 'intrusa')`, [b.tenantId, b.creditors[0]!.id]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    await expect(
+      t.db.scoped({ tenantId: a.tenantId, creditorId: a.creditors[0]!.id }, ({ sql }) =>
+        sql.query(`insert into portfolios (tenant_id, creditor_id, name) values ($1, $2, 'pelo credor')`, [a.tenantId, a.creditors[0]!.id]),
+      ),
+    ).rejects.toThrow(/row-level security/);
+    const updated = await t.db.scoped({ tenantId: a.tenantId }, ({ sql }) => sql.query(`update debts set description = 'x' where tenant_id = $1`, [b.tenantId]));
+    expect(updated.rowCount).toBe(0);
+  });
+
+  it('fails closed when no tenant is set', async () => {
+    const { rows } = await t.db.system(({ sql }) => sql.query(`select 1 from debts limit 1`));
+    expect(rows).toHaveLength(1); // the owner path sees data
+    const scoped = await t.db.system(async ({ sql }) => {
+      await sql.exec('set local role recupera_app');
+      return sql.query('select count(*)::int as n from debts');
+    });
+    expect(scoped.rows[0]).toEqual({ n: 0 });
+  });
+});
+
+describe('append-only records', () => {
+  it('refuses to change or delete timeline events and audit entries, even for the owner', async () => {
+    await expect(t.db.system(({ sql }) => sql.query(`update events set type = 'x'`))).rejects.toThrow(/append-only/);
+    await expect(t.db.system(({ sql }) => sql.query(`delete from events`))).rejects.toThrow(/append-only/);
+    await t.db.system(({ sql }) => sql.query(`insert into audit_log (tenant_id, action, resource) values ($1, 'read', 'teste')`, [a.tenantId]));
+    await expect(t.db.system(({ sql }) => sql.query(`delete from audit_log`))).rejects.toThrow(/append-only/);
+    await expect(t.db.scoped({ tenantId: a.tenantId }, ({ sql }) => sql.query(`delete from events`))).rejects.toThrow(/permission denied|append-only/);
+  });
+
+  it('rolls a failed transaction back entirely', async () => {
+    const before = await t.db.system(({ sql }) => sql.query<{ n: number }>('select count(*)::int as n from portfolios'));
+    await expect(
+      t.db.scoped({ tenantId: a.tenantId }, async ({ sql }) => {
+        await sql.query(`insert into portfolios (tenant_id, creditor_id, name) values ($1, $2, 'temporária')`, [a.tenantId, a.creditors[0]!.id]);
+        throw new Error('boom');
+      }),
+    ).rejects.toThrow('boom');
+    const after = await t.db.system(({ sql }) => sql.query<{ n: number }>('select count(*)::int as n from portfolios'));
+    expect(after.rows[0]!.n).toBe(before.rows[0]!.n);
+  });
+});

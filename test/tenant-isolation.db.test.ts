@@ -1,0 +1,208 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { App } from '../src/api/context.ts';
+import type { Database } from '../src/store/database.ts';
+import { openTestDatabase, type TestDatabase } from './support/databases.ts';
+import { createTenant, newCnpj, type TenantFixture } from './support/factories.ts';
+import { bearer, loginAs, startServer } from './support/server.ts';
+
+/**
+ * Walks every operation of the OpenAPI document and proves that a user of tenant A can neither
+ * read nor change tenant B's data, and that a creditor viewer sees nothing of another creditor.
+ * A new route without a sample here fails the test: isolation is checked for every route, by construction.
+ */
+
+interface Target {
+  creditorId: string;
+  portfolioId: string;
+  debtorId: string;
+  debtorDocument: string;
+  debtId: string;
+  importId: string;
+  userId: string;
+  contactId: string;
+}
+
+interface Sample {
+  query?: Record<string, string>;
+  body?: unknown;
+  contentType?: string;
+  /** Reads that must succeed on the caller's own data (the positive control). */
+  readsOwnData?: boolean;
+}
+
+const SAMPLES: Record<string, (v: Target) => Sample> = {
+  'GET /api/auth/me': () => ({}),
+  'POST /api/auth/logout': () => ({}),
+  'GET /api/creditors': () => ({ readsOwnData: true }),
+  'POST /api/creditors': () => ({
+    body: { legalName: 'Credor Novo Ltda', document: newCnpj(), businessKind: 'b2b', street: 'Rua Augusta', number: '1', city: 'São Paulo', uf: 'SP', cep: '01305000' },
+  }),
+  'GET /api/creditors/{creditorId}': () => ({ readsOwnData: true }),
+  'PATCH /api/creditors/{creditorId}': () => ({ body: { city: 'Cidade Invadida' } }),
+  'GET /api/portfolios': (v) => ({ query: { creditorId: v.creditorId }, readsOwnData: true }),
+  'POST /api/portfolios': (v) => ({ body: { creditorId: v.creditorId, name: 'Carteira invasora' } }),
+  'GET /api/portfolios/{portfolioId}': () => ({ readsOwnData: true }),
+  'PATCH /api/portfolios/{portfolioId}': () => ({ body: { name: 'Renomeada' } }),
+  'GET /api/debtors': (v) => ({ query: { document: v.debtorDocument }, readsOwnData: true }),
+  'GET /api/debtors/{debtorId}': () => ({ readsOwnData: true }),
+  'PATCH /api/debtors/{debtorId}': () => ({ body: { declaredIncomeCents: 1 } }),
+  'GET /api/debtors/{debtorId}/case': () => ({ readsOwnData: true }),
+  'GET /api/debtors/{debtorId}/events': () => ({ readsOwnData: true }),
+  'POST /api/debtors/{debtorId}/contacts': () => ({ body: { channel: 'email', value: 'invasor@exemplo.test' } }),
+  'PATCH /api/contacts/{contactId}': () => ({ body: { verified: true, optedOutChannels: ['sms'] } }),
+  'GET /api/debts': (v) => ({ query: { debtorId: v.debtorId, creditorId: v.creditorId }, readsOwnData: true }),
+  'GET /api/debts/{debtId}': () => ({ readsOwnData: true }),
+  'PATCH /api/debts/{debtId}': () => ({ body: { disputed: true, reason: 'tentativa de invasão' } }),
+  'POST /api/imports': (v) => ({
+    query: { creditorId: v.creditorId, portfolioId: v.portfolioId },
+    contentType: 'text/csv',
+    body: 'id;cpf;nome;valor;vencimento\nINV-1;529.982.247-25;Invasor;10,00;01/01/2025\n',
+  }),
+  'GET /api/imports': (v) => ({ query: { creditorId: v.creditorId }, readsOwnData: true }),
+  'GET /api/imports/{importId}': () => ({ readsOwnData: true }),
+  'GET /api/imports/{importId}/errors': () => ({ readsOwnData: true }),
+  'GET /api/users': () => ({}),
+  'POST /api/users': (v) => ({ body: { email: `novo${Date.now()}@invasor.test`, name: 'Invasor', role: 'creditor_viewer', creditorId: v.creditorId, password: 'senha-invasora-123' } }),
+  'GET /api/users/{userId}': () => ({}),
+  'PATCH /api/users/{userId}': () => ({ body: { name: 'Renomeado' } }),
+  'GET /api/audit-log': (v) => ({ query: { subjectId: v.debtorId } }),
+};
+
+let t: TestDatabase;
+let app: App;
+let a: TenantFixture;
+let b: TenantFixture;
+let operations: Array<{ method: string; path: string }>;
+
+async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: number, exclusiveDebtor: boolean): Promise<Target> {
+  const creditor = tenant.creditors[creditorIndex]!;
+  const document = exclusiveDebtor ? creditor.debtorDocuments[1]! : creditor.debtorDocuments[0]!;
+  return db.system(async ({ db: q }) => {
+    const debtor = await q.selectFrom('debtors').select('id').where('tenant_id', '=', tenant.tenantId).where('document', '=', document).executeTakeFirstOrThrow();
+    const debt = await q.selectFrom('debts').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const contact = await q.selectFrom('contact_points').select('id').where('debtor_id', '=', debtor.id).executeTakeFirstOrThrow();
+    return {
+      creditorId: creditor.id, portfolioId: creditor.portfolioId, debtorId: debtor.id, debtorDocument: document, debtId: debt.id,
+      importId: tenant.imports[creditorIndex]!.importId, userId: tenant.users.analyst.id, contactId: contact.id,
+    };
+  });
+}
+
+/** Everything a tenant holds, hashed table by table (the audit log and sessions are written by the walker's own tenant). */
+async function fingerprint(db: Database, tenantId: string, creditorId?: string) {
+  return db.system(async ({ sql }) => {
+    const out: Record<string, string> = {};
+    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users']) {
+      const filter = creditorId && ['debts', 'imports', 'portfolios'].includes(table) ? ' and creditor_id = $2' : '';
+      const exclude = table === 'users' ? `(t.id, t.email, t.name, t.role, t.active, t.creditor_id)` : 't';
+      const { rows } = await sql.query<{ h: string | null }>(
+        `select md5(string_agg(${exclude}::text, '|' order by t::text)) as h from ${table} t where tenant_id = $1${filter}`,
+        creditorId && filter ? [tenantId, creditorId] : [tenantId],
+      );
+      out[table] = rows[0]!.h ?? '';
+    }
+    return out;
+  });
+}
+
+async function markersOf(db: Database, tenantId: string, creditorId?: string): Promise<string[]> {
+  return db.system(async ({ sql }) => {
+    const q = async (text: string) => (await sql.query<{ v: string }>(text, creditorId ? [tenantId, creditorId] : [tenantId])).rows.map((r) => r.v);
+    if (creditorId) {
+      return [
+        ...(await q(`select id::text as v from debts where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select external_id as v from debts where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select id::text as v from portfolios where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select legal_name as v from creditors where tenant_id = $1 and id = $2`)),
+      ];
+    }
+    return [
+      ...(await q(`select id::text as v from creditors where tenant_id = $1`)),
+      ...(await q(`select legal_name as v from creditors where tenant_id = $1`)),
+      ...(await q(`select id::text as v from debtors where tenant_id = $1`)),
+      ...(await q(`select document as v from debtors where tenant_id = $1`)),
+      ...(await q(`select id::text as v from debts where tenant_id = $1`)),
+      ...(await q(`select external_id as v from debts where tenant_id = $1`)),
+      ...(await q(`select id::text as v from users where tenant_id = $1`)),
+      ...(await q(`select email as v from users where tenant_id = $1`)),
+      ...(await q(`select id::text as v from imports where tenant_id = $1`)),
+    ];
+  });
+}
+
+function call(method: string, path: string, target: Target, token: string) {
+  const sample = SAMPLES[`${method} ${path}`]!(target);
+  const url = path.replace(/\{(\w+)\}/g, (_, name: keyof Target) => target[name]) + (sample.query ? `?${new URLSearchParams(sample.query)}` : '');
+  const headers: Record<string, string> = { ...bearer(token) };
+  if (sample.contentType) headers['content-type'] = sample.contentType;
+  return app.inject({ method: method as 'GET', url, headers, ...(sample.body !== undefined ? { payload: sample.body as string } : {}) });
+}
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  a = await createTenant(t.db, 'iso-a');
+  b = await createTenant(t.db, 'iso-b');
+  ({ app } = await startServer(t.db));
+  const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
+  operations = Object.entries(spec.paths).flatMap(([path, ops]) =>
+    Object.entries(ops)
+      .filter(([, op]) => !(Array.isArray(op.security) && op.security.length === 0))
+      .map(([method]) => ({ method: method.toUpperCase(), path })),
+  );
+});
+afterAll(async () => {
+  await app.close();
+  await t.drop();
+});
+
+describe('tenant isolation across every route', () => {
+  it('has a sample for every authenticated operation of the OpenAPI document', () => {
+    expect(operations.length).toBeGreaterThanOrEqual(25);
+    expect(operations.map((o) => `${o.method} ${o.path}`).sort()).toEqual(Object.keys(SAMPLES).sort());
+  });
+
+  it('lets tenant A read its own data through every read route (the control)', async () => {
+    const own = await targetOf(t.db, a, 0, false);
+    const token = await loginAs(app, a.users.admin.email);
+    for (const { method, path } of operations) {
+      if (!SAMPLES[`${method} ${path}`]!(own).readsOwnData) continue;
+      const response = await call(method, path, own, token);
+      expect(response.statusCode, `${method} ${path}: ${response.body.slice(0, 200)}`).toBe(200);
+      const ownIds = [own.creditorId, own.portfolioId, own.debtorId, own.debtId, own.importId];
+      expect(ownIds.some((id) => response.body.includes(id)) || /"items":\[\{"line"/.test(response.body), `${method} ${path} shows own data`).toBe(true);
+    }
+  });
+
+  it("keeps tenant B's data out of reach of tenant A's administrator", async () => {
+    const victim = await targetOf(t.db, b, 0, false);
+    const markers = await markersOf(t.db, b.tenantId);
+    const before = await fingerprint(t.db, b.tenantId);
+    const token = await loginAs(app, a.users.admin.email);
+    for (const { method, path } of operations) {
+      if (path === '/api/auth/logout') continue; // ends only the caller's own session; checked last
+      const response = await call(method, path, victim, token);
+      const where = `${method} ${path} → ${response.statusCode} ${response.body.slice(0, 160)}`;
+      if (path.includes('{')) expect(response.statusCode, where).toBe(404);
+      else expect([200, 201, 400, 404], where).toContain(response.statusCode);
+      for (const marker of markers) expect(response.body.includes(marker), `${where} leaks ${marker}`).toBe(false);
+    }
+    expect(await fingerprint(t.db, b.tenantId)).toEqual(before);
+    expect((await call('POST', '/api/auth/logout', victim, token)).statusCode).toBe(204);
+  });
+
+  it("shows a creditor viewer nothing of the tenant's other creditor, and lets it change nothing", async () => {
+    const victim = await targetOf(t.db, a, 1, true);
+    const markers = await markersOf(t.db, a.tenantId, a.creditors[1]!.id);
+    const before = await fingerprint(t.db, a.tenantId);
+    const token = await loginAs(app, a.users.creditor_viewer.email);
+    for (const { method, path } of operations) {
+      if (path === '/api/auth/logout') continue;
+      const response = await call(method, path, victim, token);
+      const where = `${method} ${path} → ${response.statusCode} ${response.body.slice(0, 160)}`;
+      if (method !== 'GET' && path !== '/api/auth/me') expect([403, 404], where).toContain(response.statusCode);
+      else if (path.includes('{') && !path.startsWith('/api/users')) expect(response.statusCode, where).toBe(404);
+      for (const marker of markers) expect(response.body.includes(marker), `${where} leaks ${marker}`).toBe(false);
+    }
+    expect(await fingerprint(t.db, a.tenantId)).toEqual(before);
+  });
+});
