@@ -53,14 +53,17 @@ export function isUf(value: string): value is Uf {
   return UF_SET.has(value);
 }
 
+/** UF index + 1 for every five-digit CEP prefix (0 = unassigned), built once from the ranges above. */
+const CEP_PREFIX_UF = new Uint8Array(100_000);
+UFS.forEach((uf, index) => {
+  for (const [from, to] of UF_INFO[uf].cepRanges) CEP_PREFIX_UF.fill(index + 1, from, to + 1);
+});
+
 /** The UF a CEP belongs to, or null when it is in no assigned range. */
 export function ufOfCep(cep: string): Uf | null {
   if (!/^\d{8}$/.test(cep)) return null;
-  const prefix = Number(cep.slice(0, 5));
-  for (const uf of UFS) {
-    if (UF_INFO[uf].cepRanges.some(([from, to]) => prefix >= from && prefix <= to)) return uf;
-  }
-  return null;
+  const slot = CEP_PREFIX_UF[Number(cep.slice(0, 5))]!;
+  return slot === 0 ? null : UFS[slot - 1]!;
 }
 
 export function normalizeCep(input: string): string {

@@ -1,9 +1,9 @@
 import { Command, Option } from 'commander';
 import { ROLES } from '../store/schema.ts';
-import { createTenantCommand, createUserCommand, listCreditorsCommand, migrateCommand, seedDemoCommand } from './commands/admin.ts';
-import { importCommand } from './commands/import.ts';
-import { serve } from './commands/serve.ts';
 import { reportError } from './output.ts';
+
+// Each command loads its own modules when it runs: an import does not pay for the web server.
+const admin = () => import('./commands/admin.ts');
 
 const program = new Command()
   .name('recupera')
@@ -29,20 +29,20 @@ program
   .option('--host <endereço>', 'endereço de escuta (padrão: HOST ou 0.0.0.0)')
   .action(async (options) => {
     try {
-      await serve(options);
+      await (await import('./commands/serve.ts')).serve(options);
     } catch (error) {
       process.exit(reportError(error));
     }
   });
 
-program.command('migrate').description('Aplica as migrações SQL pendentes').action(run(migrateCommand));
+program.command('migrate').description('Aplica as migrações SQL pendentes').action(run(async () => (await admin()).migrateCommand()));
 
 program
   .command('seed-demo')
   .description('Cria a assessoria de demonstração (2 credores, 3 carteiras, ~2.000 devedores, ~5.000 títulos)')
   .option('--as-of <AAAA-MM-DD>', 'data de referência dos vencimentos (padrão: hoje)')
   .option('--seed <texto>', 'semente do gerador (mesma semente, mesmos dados)')
-  .action(run(seedDemoCommand));
+  .action(run(async (options: { asOf?: string; seed?: string }) => (await admin()).seedDemoCommand(options)));
 
 program
   .command('import')
@@ -59,7 +59,7 @@ program
   .option('--mapping <arquivo.json>', 'mapeamento {"campo": "coluna do arquivo"} para cabeçalhos fora do padrão')
   .option('--errors-csv <arquivo>', 'grava o relatório completo de erros neste CSV')
   .option('--json', 'imprime o relatório em JSON')
-  .action(run(importCommand));
+  .action(run(async (file: string, options: import('./commands/import.ts').ImportCommandOptions) => (await import('./commands/import.ts')).importCommand(file, options)));
 
 const users = program.command('users').description('Usuários');
 users
@@ -71,7 +71,7 @@ users
   .addOption(new Option('--role <perfil>', 'perfil').choices([...ROLES]).makeOptionMandatory())
   .option('--creditor <id>', 'credor (obrigatório para creditor_viewer)')
   .option('--password <senha>', 'senha (mínimo 10 caracteres)')
-  .action(run(createUserCommand));
+  .action(run(async (options: Parameters<Awaited<ReturnType<typeof admin>>['createUserCommand']>[0]) => (await admin()).createUserCommand(options)));
 
 const tenants = program.command('tenants').description('Assessorias (inquilinos)');
 tenants
@@ -79,8 +79,8 @@ tenants
   .description('Cria uma assessoria')
   .requiredOption('--slug <slug>', 'identificador (minúsculas, números, hífens)')
   .requiredOption('--name <nome>', 'nome')
-  .action(run(createTenantCommand));
+  .action(run(async (options: { slug: string; name: string }) => (await admin()).createTenantCommand(options)));
 
-program.command('creditors').description('Credores').command('list').description('Lista credores e carteiras com seus ids').action(run(listCreditorsCommand));
+program.command('creditors').description('Credores').command('list').description('Lista credores e carteiras com seus ids').action(run(async () => (await admin()).listCreditorsCommand()));
 
 await program.parseAsync(process.argv);

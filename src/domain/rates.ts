@@ -1,4 +1,4 @@
-import { Decimal, type DecimalValue } from './decimal.ts';
+import { Decimal } from './decimal.ts';
 import type { DecimalSeparator } from './money.ts';
 
 /**
@@ -18,7 +18,7 @@ export const rateProblemMessages: Record<RateProblem, string> = {
 export function parsePercent(
   input: string,
   decimal: DecimalSeparator,
-  options: { max?: DecimalValue } = {},
+  options: { max?: number } = {},
 ): { ok: true; rate: string } | { ok: false; problem: RateProblem } {
   let text = input.trim().replace(/\s*%$/, '');
   if (decimal === 'comma') {
@@ -27,11 +27,22 @@ export function parsePercent(
   } else if (text.includes(',')) {
     return { ok: false, problem: 'format' };
   }
-  if (!/^-?\d+(\.\d+)?$/.test(text)) return { ok: false, problem: 'format' };
-  const percent = new Decimal(text);
-  if (percent.isNegative() && !percent.isZero()) return { ok: false, problem: 'negative' };
-  if (percent.greaterThan(options.max ?? 100)) return { ok: false, problem: 'too_large' };
-  return { ok: true, rate: percent.div(100).toString() };
+  const m = /^(-?)(\d+)(?:\.(\d+))?$/.exec(text);
+  if (!m) return { ok: false, problem: 'format' };
+  const negative = m[1] === '-' && /[1-9]/.test(m[2]! + (m[3] ?? ''));
+  if (negative) return { ok: false, problem: 'negative' };
+  const max = options.max ?? 100;
+  if (Number(m[2]) > Number(max) || (Number(m[2]) === Number(max) && /[1-9]/.test(m[3] ?? ''))) return { ok: false, problem: 'too_large' };
+  return { ok: true, rate: percentDigitsToFraction(m[2]!, m[3] ?? '') };
+}
+
+/** Moves the decimal point two places left, exactly: ("2", "5") → "0.025". */
+function percentDigitsToFraction(whole: string, fraction: string): string {
+  const digits = (whole.replace(/^0+/, '') || '0').padStart(3, '0') + fraction;
+  const point = digits.length - fraction.length - 2;
+  const integer = digits.slice(0, point).replace(/^0+(?=\d)/, '');
+  const decimals = digits.slice(point).replace(/0+$/, '');
+  return decimals ? `${integer}.${decimals}` : integer;
 }
 
 /** "0.025" → "2,5%" */

@@ -15,8 +15,25 @@ export interface SqlClient {
   query<R = Record<string, unknown>>(text: string, params?: readonly unknown[]): Promise<{ rows: R[]; rowCount: number }>;
   /** Runs a script of several statements (no parameters), such as a migration. */
   exec(script: string): Promise<void>;
-  /** Loads rows in PostgreSQL COPY text format (tab-separated, \N for null) into a table. */
-  copyIn(table: string, columns: readonly string[], data: string): Promise<void>;
+  /** Loads rows in PostgreSQL COPY text format (tab-separated, \N for null), or CSV, into a table. */
+  copyIn(table: string, columns: readonly string[], data: string, options?: CopyOptions): Promise<void>;
+  /** Runs `copy … to '/dev/blob'` (the statement names the destination so both drivers read it alike). */
+  copyOut(statement: string): Promise<Blob>;
+}
+
+export interface CopyOptions {
+  format?: 'text' | 'csv';
+  header?: boolean;
+  delimiter?: string;
+}
+
+/** The WITH clause of a COPY FROM for these options. */
+export function copyWith(options: CopyOptions = {}): string {
+  if ((options.format ?? 'text') === 'text') return '';
+  const parts = ['format csv'];
+  if (options.header) parts.push('header');
+  if (options.delimiter) parts.push(`delimiter '${options.delimiter.replace(/'/g, "''")}'`);
+  return ` with (${parts.join(', ')})`;
 }
 
 /** One transaction: typed queries through `db`, anything else through `sql`. */
@@ -101,11 +118,15 @@ export function kyselyFor(client: SqlClient): Kysely<Schema> {
   });
 }
 
+const NEEDS_ESCAPE = /[\\\t\n\r]/;
+const ESCAPED = /[\\\t\n\r]/g;
+
 /** Escapes one value for the COPY text format. */
 export function copyValue(value: string | number | bigint | boolean | null | undefined): string {
   if (value === null || value === undefined) return '\\N';
   if (typeof value !== 'string') return String(value);
-  return value.replace(/[\\\t\n\r]/g, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
+  if (!NEEDS_ESCAPE.test(value)) return value;
+  return value.replace(ESCAPED, (c) => (c === '\\' ? '\\\\' : c === '\t' ? '\\t' : c === '\n' ? '\\n' : '\\r'));
 }
 
 /** Builds one COPY text line from values in column order. */

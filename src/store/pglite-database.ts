@@ -3,7 +3,7 @@ import path from 'node:path';
 import { PGlite, types, type Transaction } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { AppError } from '../shared/errors.ts';
-import { kyselyFor, scopeStatements, type Database, type SqlClient, type TenantScope, type Tx } from './database.ts';
+import { copyWith, kyselyFor, scopeStatements, type Database, type SqlClient, type TenantScope, type Tx } from './database.ts';
 
 /** Same value shapes as the pg driver: int8 as number, dates as 'YYYY-MM-DD', numerics as strings. */
 const parsers = {
@@ -20,21 +20,29 @@ function clientOf(tx: Transaction | PGlite): SqlClient {
     async exec(script) {
       await tx.exec(script);
     },
-    async copyIn(table, columns, data) {
-      // PGlite reads COPY data from a virtual file, which needs pg_read_server_files. The request
-      // role lacks it, so only temporary (session-private) tables may be loaded this way; real
-      // tables are filled from them by INSERT … SELECT under row-level security.
-      if (!table.startsWith('import_stage') && !table.startsWith('pg_temp.')) {
-        throw new Error(`copyIn on PGlite is limited to temporary staging tables, not ${table}`);
-      }
+    async copyIn(table, columns, data, options) {
+      const copy = `copy ${table} (${columns.join(', ')}) from '/dev/blob'${copyWith(options)}`;
       const { rows } = await tx.query<{ role: string; session: string }>('select current_user as role, session_user as session');
-      const role = rows[0]!.role;
-      if (role !== rows[0]!.session) await tx.exec('set local role none');
-      try {
-        await tx.query(`copy ${table} (${columns.join(', ')}) from '/dev/blob'`, [], { blob: new Blob([data]) });
-      } finally {
-        if (role !== rows[0]!.session) await tx.exec(`set local role ${role}`);
+      const { role, session } = rows[0]!;
+      if (role === session) {
+        await tx.query(copy, [], { blob: new Blob([data]) });
+        return;
       }
+      // PGlite reads COPY data from a virtual file, which needs pg_read_server_files. The request
+      // role lacks it, so under that role only temporary staging tables may be loaded this way;
+      // real tables are filled from them by INSERT … SELECT under row-level security.
+      if (!table.startsWith('import_stage')) throw new Error(`copyIn under the request role is limited to staging tables, not ${table}`);
+      await tx.exec('set local role none');
+      try {
+        await tx.query(copy, [], { blob: new Blob([data]) });
+      } finally {
+        await tx.exec(`set local role ${role}`);
+      }
+    },
+    async copyOut(statement) {
+      const result = await tx.query(statement);
+      if (!result.blob) throw new Error('copy to /dev/blob returned no data');
+      return result.blob;
     },
   };
 }

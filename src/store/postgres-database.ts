@@ -1,6 +1,6 @@
 import pg from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import { kyselyFor, scopeStatements, type Database, type SqlClient, type TenantScope, type Tx } from './database.ts';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { copyWith, kyselyFor, scopeStatements, type Database, type SqlClient, type TenantScope, type Tx } from './database.ts';
 
 const { Pool } = pg;
 
@@ -22,13 +22,19 @@ function clientOf(client: pg.PoolClient): SqlClient {
     async exec(script) {
       await client.query(script);
     },
-    async copyIn(table, columns, data) {
-      const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin`));
+    async copyIn(table, columns, data, options) {
+      const stream = client.query(copyFrom(`copy ${table} (${columns.join(', ')}) from stdin${copyWith(options)}`));
       await new Promise<void>((resolve, reject) => {
         stream.on('finish', resolve);
         stream.on('error', reject);
         stream.end(data);
       });
+    },
+    async copyOut(statement) {
+      const stream = client.query(copyTo(statement.replace(/to\s+'\/dev\/blob'/i, 'to stdout')));
+      const chunks: Uint8Array<ArrayBuffer>[] = [];
+      for await (const chunk of stream) chunks.push(new Uint8Array(chunk as Buffer));
+      return new Blob(chunks);
     },
   };
 }

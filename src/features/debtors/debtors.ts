@@ -106,14 +106,14 @@ export async function searchDebtors(db: Database, actor: Actor, query: z.infer<t
   return db.scoped(scopeOf(actor), async (tx) => {
     let q = tx.db
       .selectFrom('debtors as d')
-      .leftJoin('debts as t', 't.debtor_id', 'd.id')
+      .leftJoin('debts as t', (join) => join.onRef('t.tenant_id', '=', 'd.tenant_id').onRef('t.debtor_id', '=', 'd.id'))
       .selectAll('d')
       .select((eb) => [
         eb.fn.countAll<number>().filterWhere('t.status', '=', 'open').as('open_debts'),
         eb.fn.coalesce(eb.fn.sum<number>('t.original_amount_cents').filterWhere('t.status', '=', 'open'), eb.lit(0)).as('open_amount_cents'),
         eb.fn.min<string>('t.due_date').filterWhere('t.status', '=', 'open').as('oldest_due_date'),
       ])
-      .groupBy('d.id');
+      .groupBy(['d.tenant_id', 'd.id']); // the primary key, so d.* may be selected
     const term = query.q;
     const documentTerm = query.document ?? (term && /^[\d.\-/\s]+$/.test(term) ? term : undefined);
     if (documentTerm) {

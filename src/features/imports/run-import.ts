@@ -98,6 +98,14 @@ function stageLine(row: ImportRow): string {
  */
 export async function runImport(input: RunImportInput): Promise<ImportReport> {
   const { db, scope } = input;
+  let last = performance.now();
+  const phase = (name: string) => {
+    if (process.env.RECUPERA_IMPORT_TIMING) {
+      const m = process.memoryUsage();
+      process.stderr.write(`[import] ${name}: ${Math.round(performance.now() - last)} ms (rss ${Math.round(m.rss / 1e6)} MB, heap ${Math.round(m.heapUsed / 1e6)}/${Math.round(m.heapTotal / 1e6)} MB, external ${Math.round(m.external / 1e6)} MB)\n`);
+    }
+    last = performance.now();
+  };
   let importId: string | null = null;
   let shape: FileShape | null = null;
   try {
@@ -116,8 +124,10 @@ export async function runImport(input: RunImportInput): Promise<ImportReport> {
         .executeTakeFirst();
       if (!portfolio) throw notFound('Carteira deste credor');
 
-      // One import at a time per creditor, so two snapshots cannot settle each other's debts.
-      await sql.query(`select pg_advisory_xact_lock(hashtext('recupera.import'), hashtext($1))`, [input.creditorId]);
+      // One import at a time per tenant: debtors are shared by the tenant's creditors, and two
+      // snapshots must not settle each other's debts. Sorting and hashing a large file needs memory.
+      await sql.query(`select pg_advisory_xact_lock(hashtext('recupera.import'), hashtext($1))`, [scope.tenantId]);
+      await sql.query(`set local work_mem = '64MB'`);
       const created = await q
         .insertInto('imports')
         .values({
@@ -139,6 +149,7 @@ export async function runImport(input: RunImportInput): Promise<ImportReport> {
       let rejectedRows = 0;
       let unidentifiedRejects = 0;
       let bytesRead = 0;
+      let writing: Promise<void> = Promise.resolve();
       const summary = await readRecords(
         input.input,
         {
@@ -180,17 +191,26 @@ export async function runImport(input: RunImportInput): Promise<ImportReport> {
                 errorLines += copyLine([error.line, error.field, error.value, error.reason]);
               }
             }
-            if (staged) await sql.copyIn('import_stage', STAGE_COLUMNS, staged);
-            if (errorLines) await sql.copyIn('import_stage_errors', ERROR_COLUMNS, errorLines);
-            if (seen) await sql.copyIn('import_stage_seen', ['external_id'], seen);
+            // The database loads this batch while the next one is read and validated: at most
+            // one batch waits, so memory stays bounded and both processors work.
+            await writing;
+            writing = (async () => {
+              if (staged) await sql.copyIn('import_stage', STAGE_COLUMNS, staged);
+              if (errorLines) await sql.copyIn('import_stage_errors', ERROR_COLUMNS, errorLines);
+              if (seen) await sql.copyIn('import_stage_seen', ['external_id'], seen);
+            })();
+            writing.catch(() => {}); // awaited below; this only keeps an early failure from going unhandled
             records += batch.length;
             input.onProgress?.({ bytes: bytesRead, records });
           },
         },
       );
+      await writing;
+      phase('read+copy');
       const fileShape = shape as FileShape | null;
 
       rejectedRows += await rejectDuplicateIds(sql, fileShape?.headerOf('externalId') ?? 'id');
+      phase('duplicates');
       await sql.query(
         `insert into import_errors (tenant_id, import_id, line, field, value, reason)
          select $1, $2, line, field, value, reason from import_stage_errors on conflict do nothing`,
@@ -204,11 +224,16 @@ export async function runImport(input: RunImportInput): Promise<ImportReport> {
         status = 'rejected';
         message = `Arquivo recusado por inteiro: ${rejectedRows} linha(s) com erro e a opção tudo-ou-nada ativa. Nada foi importado.`;
       } else {
+        phase('errors');
         await sql.query('analyze import_stage');
+        phase('analyze');
         const actor = { kind: scope.userId ? 'user' : 'system', userId: scope.userId ?? null, via: input.via };
         Object.assign(counts, await mergeDebtors(sql, scope.tenantId, input.creditorId, id, actor));
+        phase('debtors');
         await mergeContacts(sql, scope.tenantId, id);
+        phase('contacts');
         Object.assign(counts, await mergeDebts(sql, scope.tenantId, input.creditorId, input.portfolioId, id, actor));
+        phase('debts');
         if (input.snapshot) {
           if (unidentifiedRejects > 0) {
             message = `Baixa por arquivo completo não aplicada: ${unidentifiedRejects} linha(s) rejeitada(s) sem id do título legível.`;
@@ -337,43 +362,41 @@ interface Actor {
 
 async function mergeDebtors(sql: SqlClient, tenantId: string, creditorId: string, importId: string, actor: Actor) {
   const { rows } = await sql.query<{ created: number; updated: number }>(
-    `with src as (
+    `with src as materialized (
        select distinct on (debtor_document) debtor_document, debtor_kind, debtor_name, search_name, birth_date,
               declared_income_cents, uf, city
        from import_stage order by debtor_document, line desc
-     ), old as (
-       select d.id, d.name, d.birth_date, d.declared_income_cents, d.uf, d.city
-       from debtors d join src on d.tenant_id = $1 and d.document = src.debtor_document
-     ), up as (
-       insert into debtors as d (tenant_id, kind, document, name, search_name, birth_date, declared_income_cents, uf, city)
+     ), created as (
+       insert into debtors (tenant_id, kind, document, name, search_name, birth_date, declared_income_cents, uf, city)
        select $1, debtor_kind, debtor_document, debtor_name, search_name, birth_date, declared_income_cents, uf, city from src
-       on conflict (tenant_id, document) do update set
-         name = excluded.name,
-         search_name = excluded.search_name,
-         birth_date = coalesce(excluded.birth_date, d.birth_date),
-         declared_income_cents = coalesce(excluded.declared_income_cents, d.declared_income_cents),
-         uf = coalesce(excluded.uf, d.uf),
-         city = coalesce(excluded.city, d.city),
-         updated_at = now()
+       where not exists (select 1 from debtors d where d.tenant_id = $1 and d.document = src.debtor_document)
+       returning id
+     ), changed as materialized (
+       -- Blank fields in the file keep what we know; a name is always replaced by the newest.
+       select d.id, d.name as old_name, d.birth_date as old_birth_date, d.declared_income_cents as old_income, d.uf as old_uf, d.city as old_city,
+              src.debtor_name as name, src.search_name, coalesce(src.birth_date, d.birth_date) as birth_date,
+              coalesce(src.declared_income_cents, d.declared_income_cents) as income, coalesce(src.uf, d.uf) as uf, coalesce(src.city, d.city) as city
+       from debtors d join src on d.tenant_id = $1 and d.document = src.debtor_document
        where (d.name, d.birth_date, d.declared_income_cents, d.uf, d.city) is distinct from
-             (excluded.name, coalesce(excluded.birth_date, d.birth_date),
-              coalesce(excluded.declared_income_cents, d.declared_income_cents),
-              coalesce(excluded.uf, d.uf), coalesce(excluded.city, d.city))
-       returning d.id, d.name, d.birth_date, d.declared_income_cents, d.uf, d.city, (d.xmax = 0) as inserted
-     ), changes as (
+             (src.debtor_name, coalesce(src.birth_date, d.birth_date), coalesce(src.declared_income_cents, d.declared_income_cents),
+              coalesce(src.uf, d.uf), coalesce(src.city, d.city))
+     ), updated as (
+       update debtors d set name = c.name, search_name = c.search_name, birth_date = c.birth_date,
+              declared_income_cents = c.income, uf = c.uf, city = c.city, updated_at = now()
+       from changed c where d.tenant_id = $1 and d.id = c.id
+       returning d.id
+     ), events as (
        insert into events (tenant_id, debtor_id, creditor_id, type, actor_kind, actor_user_id, data)
-       select $1, up.id, $2, 'debtor.updated', $4, $5, jsonb_build_object('importId', $3::uuid, 'via', $6::text,
+       select $1, c.id, $2, 'debtor.updated', $4, $5, jsonb_build_object('importId', $3::uuid, 'via', $6::text,
          'changes', jsonb_strip_nulls(jsonb_build_object(
-           'name', case when old.name is distinct from up.name then jsonb_build_array(old.name, up.name) end,
-           'birthDate', case when old.birth_date is distinct from up.birth_date then jsonb_build_array(old.birth_date, up.birth_date) end,
-           'declaredIncomeCents', case when old.declared_income_cents is distinct from up.declared_income_cents
-             then jsonb_build_array(old.declared_income_cents, up.declared_income_cents) end,
-           'uf', case when old.uf is distinct from up.uf then jsonb_build_array(old.uf, up.uf) end,
-           'city', case when old.city is distinct from up.city then jsonb_build_array(old.city, up.city) end)))
-       from up join old on old.id = up.id
-       where not up.inserted
+           'name', case when c.old_name is distinct from c.name then jsonb_build_array(c.old_name, c.name) end,
+           'birthDate', case when c.old_birth_date is distinct from c.birth_date then jsonb_build_array(c.old_birth_date, c.birth_date) end,
+           'declaredIncomeCents', case when c.old_income is distinct from c.income then jsonb_build_array(c.old_income, c.income) end,
+           'uf', case when c.old_uf is distinct from c.uf then jsonb_build_array(c.old_uf, c.uf) end,
+           'city', case when c.old_city is distinct from c.city then jsonb_build_array(c.old_city, c.city) end)))
+       from changed c
      )
-     select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from up`,
+     select (select count(*)::int from created) as created, (select count(*)::int from updated) as updated`,
     [tenantId, creditorId, importId, actor.kind, actor.userId, actor.via],
   );
   return { debtorsCreated: rows[0]!.created, debtorsUpdated: rows[0]!.updated };
@@ -383,16 +406,21 @@ async function mergeDebtors(sql: SqlClient, tenantId: string, creditorId: string
 async function mergeContacts(sql: SqlClient, tenantId: string, importId: string): Promise<void> {
   await sql.query(
     `insert into contact_points (tenant_id, debtor_id, channel, value, phone_kind, address, source)
-     select $1, d.id, c.channel, c.value, c.phone_kind, c.address, 'import:' || $2
-     from import_stage s
-     join debtors d on d.tenant_id = $1 and d.document = s.debtor_document
-     cross join lateral (values
-       ('email', s.email, null::text, null::jsonb),
-       ('phone', s.phone, s.phone_kind, null::jsonb),
-       ('phone', s.phone2, s.phone2_kind, null::jsonb),
-       ('address', s.address_line, null::text, s.address)) as c (channel, value, phone_kind, address)
-     where c.value is not null
-     on conflict (debtor_id, channel, value) do nothing`,
+     select $1, debtor_id, channel, value, max(phone_kind), (array_agg(address))[1], 'import:' || $2
+     from (
+       select d.id as debtor_id, c.channel, c.value, c.phone_kind, c.address
+       from import_stage s
+       join debtors d on d.tenant_id = $1 and d.document = s.debtor_document
+       cross join lateral (values
+         ('email', s.email, null::text, null::jsonb),
+         ('phone', s.phone, s.phone_kind, null::jsonb),
+         ('phone', s.phone2, s.phone2_kind, null::jsonb),
+         ('address', s.address_line, null::text, s.address)) as c (channel, value, phone_kind, address)
+       where c.value is not null
+     ) found
+     where not exists (
+       select 1 from contact_points cp where cp.debtor_id = found.debtor_id and cp.channel = found.channel and cp.value = found.value)
+     group by debtor_id, channel, value`,
     [tenantId, importId],
   );
 }
@@ -408,44 +436,44 @@ const DEBT_FIELDS = [
 
 async function mergeDebts(sql: SqlClient, tenantId: string, creditorId: string, portfolioId: string, importId: string, actor: Actor) {
   const columns = DEBT_FIELDS.map(([c]) => c);
+  const fresh = (c: string) => (c === 'portfolio_id' ? '$3::uuid' : c === 'status' ? 'src.new_status' : `src.${c}`);
   const oldColumns = columns.map((c) => `o.${c} as old_${c}`).join(', ');
-  const newValues = columns.map((c) => (c === 'portfolio_id' ? '$3::uuid' : c === 'status' ? 'new_status' : c)).join(', ');
-  const diff = DEBT_FIELDS.map(([c, key]) => {
-    const fresh = c === 'portfolio_id' ? '$3::uuid' : c === 'status' ? 'src.new_status' : `src.${c}`;
-    return `'${key}', case when src.old_${c} is distinct from ${fresh} then jsonb_build_array(src.old_${c}, ${fresh}) end`;
-  }).join(',\n ');
+  const diff = DEBT_FIELDS.map(([c, key]) => `'${key}', case when src.old_${c} is distinct from ${fresh(c)} then jsonb_build_array(src.old_${c}, ${fresh(c)}) end`).join(',\n ');
   const { rows } = await sql.query<{ created: number; updated: number }>(
     `with src as materialized (
        select s.*, d.id as debtor_id, o.id as old_id, ${oldColumns},
+              -- A debt the creditor reports open keeps the state we manage (in agreement, paid);
+              -- one we had settled because it left a snapshot comes back open.
               case when s.status = 'open' and o.status is not null
                    then (case when o.status = 'settled' then 'open' else o.status end)
                    else s.status end as new_status
        from import_stage s
        join debtors d on d.tenant_id = $1 and d.document = s.debtor_document
        left join debts o on o.creditor_id = $2 and o.external_id = s.external_id
-     ), up as (
-       insert into debts as t (tenant_id, creditor_id, external_id, import_id, ${columns.join(', ')})
-       select $1, $2, external_id, $4, ${newValues} from src
-       on conflict (creditor_id, external_id) do update set
-         ${columns.map((c) => `${c} = excluded.${c}`).join(', ')},
-         status_changed_at = case when t.status <> excluded.status then now() else t.status_changed_at end,
-         import_id = excluded.import_id,
-         updated_at = now()
-       where (${columns.map((c) => `t.${c}`).join(', ')}) is distinct from (${columns.map((c) => `excluded.${c}`).join(', ')})
-       returning t.id, t.external_id, t.debtor_id, t.original_amount_cents, (t.xmax = 0) as inserted
+     ), created as (
+       insert into debts (tenant_id, creditor_id, external_id, import_id, ${columns.join(', ')})
+       select $1, $2, src.external_id, $4, ${columns.map(fresh).join(', ')} from src where src.old_id is null
+       returning id, external_id, debtor_id, original_amount_cents
+     ), updated as (
+       update debts t set ${columns.map((c) => `${c} = ${fresh(c)}`).join(', ')},
+         status_changed_at = case when t.status <> src.new_status then now() else t.status_changed_at end,
+         import_id = $4, updated_at = now()
+       from src
+       where src.old_id is not null and t.tenant_id = $1 and t.id = src.old_id
+         and (${columns.map((c) => `src.old_${c}`).join(', ')}) is distinct from (${columns.map(fresh).join(', ')})
+       returning t.id, t.external_id, t.debtor_id
      ), imported as (
        insert into events (tenant_id, debtor_id, creditor_id, type, actor_kind, actor_user_id, data)
        select $1, debtor_id, $2, 'debts.imported', $5, $6, jsonb_build_object('importId', $4::uuid, 'via', $7::text,
          'count', count(*), 'totalCents', sum(original_amount_cents), 'debtIds', jsonb_agg(id order by external_id))
-       from up where inserted group by debtor_id
+       from created group by debtor_id
      ), changed as (
        insert into events (tenant_id, debtor_id, creditor_id, debt_id, type, actor_kind, actor_user_id, data)
-       select $1, up.debtor_id, $2, up.id, 'debt.updated', $5, $6, jsonb_build_object('importId', $4::uuid, 'via', $7::text,
-         'externalId', up.external_id, 'changes', jsonb_strip_nulls(jsonb_build_object(${diff})))
-       from up join src on src.external_id = up.external_id
-       where not up.inserted
+       select $1, updated.debtor_id, $2, updated.id, 'debt.updated', $5, $6, jsonb_build_object('importId', $4::uuid, 'via', $7::text,
+         'externalId', updated.external_id, 'changes', jsonb_strip_nulls(jsonb_build_object(${diff})))
+       from updated join src on src.old_id = updated.id
      )
-     select count(*) filter (where inserted)::int as created, count(*) filter (where not inserted)::int as updated from up`,
+     select (select count(*)::int from created) as created, (select count(*)::int from updated) as updated`,
     [tenantId, creditorId, portfolioId, importId, actor.kind, actor.userId, actor.via],
   );
   return { created: rows[0]!.created, updated: rows[0]!.updated };

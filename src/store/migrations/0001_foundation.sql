@@ -30,6 +30,21 @@ create function app_creditor() returns uuid
   language sql stable
   as $$ select nullif(current_setting('app.creditor_id', true), '')::uuid $$;
 
+-- Time-ordered UUIDs (RFC 9562 version 7: 48-bit Unix milliseconds, then random bits) for the
+-- high-volume tables: new keys land at the right edge of their indexes instead of at random
+-- pages, which keeps bulk imports from thrashing the buffer cache. PostgreSQL 18 has uuidv7();
+-- this one works from PostgreSQL 13 on.
+create function uuid_v7() returns uuid
+  language sql volatile parallel safe
+  as $$
+    select encode(
+      set_bit(set_bit(
+        overlay(uuid_send(gen_random_uuid())
+                placing substring(int8send(floor(extract(epoch from clock_timestamp()) * 1000)::bigint) from 3)
+                from 1 for 6),
+        52, 1), 53, 1), 'hex')::uuid
+  $$;
+
 create function forbid_change() returns trigger
   language plpgsql
   as $$ begin raise exception '% is append-only', tg_table_name using errcode = 'P0001'; end $$;
@@ -62,24 +77,29 @@ create table creditors (
   website        text,
   created_at     timestamptz not null default now(),
   updated_at     timestamptz not null default now(),
-  unique (tenant_id, document)
+  unique (tenant_id, document),
+  unique (tenant_id, id)
 );
 
 create table portfolios (
-  tenant_id    uuid not null references tenants (id),
+  tenant_id    uuid not null,
   id           uuid primary key default gen_random_uuid(),
-  creditor_id  uuid not null references creditors (id),
+  creditor_id  uuid not null,
   name         text not null,
   description  text,
   created_at   timestamptz not null default now(),
   updated_at   timestamptz not null default now(),
-  unique (creditor_id, name)
+  unique (creditor_id, name),
+  unique (tenant_id, creditor_id, id),
+  foreign key (tenant_id, creditor_id) references creditors (tenant_id, id)
 );
-create index portfolios_tenant on portfolios (tenant_id);
 
+-- High-volume tables are keyed by (tenant_id, id) and reference each other through composite
+-- keys, so the database itself guarantees that a debt, a contact or an event can only point at
+-- rows of its own tenant, with one foreign-key check each (docs/decisions/0002-tenant-keys.md).
 create table debtors (
   tenant_id              uuid not null references tenants (id),
-  id                     uuid primary key default gen_random_uuid(),
+  id                     uuid not null default uuid_v7(),
   kind                   text not null check (kind in ('pf', 'pj')),
   document               text not null,
   name                   text not null,
@@ -91,14 +111,15 @@ create table debtors (
   over_indebted_since    date,
   created_at             timestamptz not null default now(),
   updated_at             timestamptz not null default now(),
+  primary key (tenant_id, id),
   unique (tenant_id, document)
 );
 create index debtors_search_name on debtors using gin (search_name gin_trgm_ops);
 
 create table contact_points (
-  tenant_id           uuid not null references tenants (id),
-  id                  uuid primary key default gen_random_uuid(),
-  debtor_id           uuid not null references debtors (id),
+  tenant_id           uuid not null,
+  id                  uuid not null default uuid_v7(),
+  debtor_id           uuid not null,
   channel             text not null check (channel in ('phone', 'email', 'address')),
   value               text not null,
   address             jsonb,
@@ -115,9 +136,10 @@ create table contact_points (
   invalid_at          timestamptz,
   created_at          timestamptz not null default now(),
   updated_at          timestamptz not null default now(),
-  unique (debtor_id, channel, value)
+  primary key (tenant_id, id),
+  unique (debtor_id, channel, value),
+  foreign key (tenant_id, debtor_id) references debtors (tenant_id, id)
 );
-create index contact_points_tenant on contact_points (tenant_id);
 
 create table users (
   tenant_id      uuid not null references tenants (id),
@@ -125,22 +147,23 @@ create table users (
   email          text not null,
   name           text not null,
   role           text not null check (role in ('admin', 'supervisor', 'analyst', 'collector', 'creditor_viewer', 'auditor')),
-  creditor_id    uuid references creditors (id),
+  creditor_id    uuid,
   password_hash  text not null,
   active         boolean not null default true,
   created_at     timestamptz not null default now(),
   updated_at     timestamptz not null default now(),
   last_login_at  timestamptz,
-  check ((role = 'creditor_viewer') = (creditor_id is not null))
+  check ((role = 'creditor_viewer') = (creditor_id is not null)),
+  foreign key (tenant_id, creditor_id) references creditors (tenant_id, id)
 );
 create unique index users_email on users (lower(email));
 create index users_tenant on users (tenant_id);
 
 create table imports (
-  tenant_id        uuid not null references tenants (id),
+  tenant_id        uuid not null,
   id               uuid primary key default gen_random_uuid(),
-  creditor_id      uuid not null references creditors (id),
-  portfolio_id     uuid not null references portfolios (id),
+  creditor_id      uuid not null,
+  portfolio_id     uuid not null,
   file_name        text not null,
   file_sha256      text,
   format           text,
@@ -157,12 +180,13 @@ create table imports (
   message          text,
   created_by       uuid references users (id),
   started_at       timestamptz not null default now(),
-  finished_at      timestamptz
+  finished_at      timestamptz,
+  foreign key (tenant_id, creditor_id, portfolio_id) references portfolios (tenant_id, creditor_id, id)
 );
 create index imports_tenant on imports (tenant_id, started_at desc);
 
 create table import_errors (
-  tenant_id  uuid not null references tenants (id),
+  tenant_id  uuid not null,
   import_id  uuid not null references imports (id) on delete cascade,
   line       integer not null,
   field      text not null,
@@ -172,11 +196,11 @@ create table import_errors (
 );
 
 create table debts (
-  tenant_id                     uuid not null references tenants (id),
-  id                            uuid primary key default gen_random_uuid(),
-  creditor_id                   uuid not null references creditors (id),
-  portfolio_id                  uuid not null references portfolios (id),
-  debtor_id                     uuid not null references debtors (id),
+  tenant_id                     uuid not null,
+  id                            uuid not null default uuid_v7(),
+  creditor_id                   uuid not null,
+  portfolio_id                  uuid not null,
+  debtor_id                     uuid not null,
   external_id                   text not null,
   document_kind                 text not null,
   description                   text,
@@ -199,27 +223,33 @@ create table debts (
   status_changed_at             timestamptz not null default now(),
   disputed_at                   timestamptz,
   prescription_interrupted_on   date,
-  import_id                     uuid references imports (id),
+  -- The import that last wrote the row (provenance; not a constraint, imports are never deleted).
+  import_id                     uuid,
   created_at                    timestamptz not null default now(),
   updated_at                    timestamptz not null default now(),
+  primary key (tenant_id, id),
   unique (creditor_id, external_id),
-  check (installment_number is null or installment_count is null or installment_number <= installment_count)
+  check (installment_number is null or installment_count is null or installment_number <= installment_count),
+  foreign key (tenant_id, creditor_id, portfolio_id) references portfolios (tenant_id, creditor_id, id),
+  foreign key (tenant_id, debtor_id) references debtors (tenant_id, id)
 );
-create index debts_debtor on debts (debtor_id, creditor_id);
+create index debts_debtor on debts (debtor_id);
 create index debts_portfolio_status on debts (portfolio_id, status);
-create index debts_tenant_due on debts (tenant_id, due_date);
 
 -- The case timeline: append-only; the evidence dossier and the dashboards read it.
+-- Events are written only by the application, in the same transaction as the change they record,
+-- and debtors are never deleted, so the ids here are references without foreign-key checks: at
+-- one event per imported debtor, a check per row would cost a third of the import.
 create table events (
-  tenant_id      uuid not null references tenants (id),
+  tenant_id      uuid not null,
   id             bigint generated always as identity primary key,
-  debtor_id      uuid not null references debtors (id),
-  creditor_id    uuid references creditors (id),
-  debt_id        uuid references debts (id),
+  debtor_id      uuid not null,
+  creditor_id    uuid,
+  debt_id        uuid,
   type           text not null,
   occurred_at    timestamptz not null default now(),
   actor_kind     text not null check (actor_kind in ('user', 'system', 'debtor', 'integration')),
-  actor_user_id  uuid references users (id),
+  actor_user_id  uuid,
   data           jsonb not null default '{}'
 );
 create index events_debtor on events (debtor_id, occurred_at desc, id desc);
