@@ -38,6 +38,16 @@ describe('service', () => {
     expect((await app.inject({ method: 'GET', url: '/docs' })).statusCode).toBeLessThan(400);
   });
 
+  it('answers /health with 503 when the database does not respond', async () => {
+    const unreachable = Object.create(t.db, { system: { value: () => Promise.reject(new Error('connection refused')) } }) as typeof t.db;
+    const { app: broken } = await startServer(unreachable);
+    const health = await broken.inject({ method: 'GET', url: '/health' });
+    expect(health.statusCode).toBe(503);
+    expect(health.headers['content-type']).toMatch(/application\/problem\+json/);
+    expect(health.json().detail).toBe('O banco de dados não responde.');
+    await broken.close();
+  });
+
   it('answers unknown routes and bad input with problem+json in Portuguese, naming the field', async () => {
     const missing = await get('/api/nada');
     expect(missing.statusCode).toBe(404);

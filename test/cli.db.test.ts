@@ -85,6 +85,30 @@ describe('recupera CLI', () => {
     expect(recupera('import', good, '--creditor', '00.000.000/0000-00', '--portfolio', 'y')).toMatchObject({ code: 2, stderr: expect.stringContaining('não encontrado') });
   });
 
+  it('imports an index series from an SGS export idempotently, and calc uses it', () => {
+    const file = 'test/fixtures/indices/ipca-2025-sgs.json';
+    const first = recupera('indices', 'import', file, '--series', 'ipca', '--source', 'teste');
+    expect(first).toMatchObject({ code: 0, stdout: 'ipca: 3 períodos (janeiro/2025 a março/2025): 3 novos, 0 revistos, 0 iguais\n' });
+    expect(recupera('indices', 'import', file, '--series', 'ipca').stdout).toContain('0 novos, 0 revistos, 3 iguais');
+    const revised = path.join(dir, 'ipca-revisto.csv');
+    fs.writeFileSync(revised, 'data;valor\n01/03/2025;0,57\n');
+    expect(recupera('indices', 'import', revised, '--series', 'ipca').stdout).toContain('0 novos, 1 revistos, 0 iguais');
+    expect(recupera('indices', 'list').stdout).toMatch(/ipca\s+3 períodos\s+janeiro\/2025 a março\/2025/);
+
+    const bad = recupera('indices', 'import', 'test/fixtures/indices/ipca-com-erros.csv', '--series', 'ipca');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toContain('linha 4, campo data ("15/03/2025"): série mensal: o dia deve ser 01');
+    expect(bad.stderr).toContain('linha 5, campo valor ("x"): valor deve ser um número');
+    expect(bad.stderr).toContain('nada foi importado');
+    expect(recupera('indices', 'import', file, '--series', 'ipcx').stderr).toContain('série desconhecida');
+
+    const request = path.join(dir, 'saldo.json');
+    fs.writeFileSync(request, JSON.stringify({ principal: 100000, dueDate: '2025-01-10', asOf: '2025-03-20', correctionIndex: 'ipca', interestRate: '0.01', fineRate: '0.02' }));
+    const balance = recupera('calc', 'balance', request, '--db');
+    expect(balance.code).toBe(0);
+    expect(JSON.parse(balance.stdout).memory.find((l: { index?: { period: string } }) => l.index?.period === '2025-03').index.percent).toBe('0.57');
+  });
+
   // Only the embedded database has a single-process lock; PostgreSQL serves many processes.
   if (TEST_DB_KIND === 'pglite') it('refuses clearly to open the embedded database while the server holds it', async () => {
     const server = spawn(process.execPath, ['bin/recupera.js', 'serve', '--port', '0', '--host', '127.0.0.1'], { env: { ...process.env, ...env } });

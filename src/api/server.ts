@@ -88,7 +88,11 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       },
     },
     async () => {
-      await db.system(({ sql }) => sql.query('select 1'));
+      try {
+        await db.system(({ sql }) => sql.query('select 1'));
+      } catch (error) {
+        throw new AppError('database_busy', 'O banco de dados não responde.', { cause: error });
+      }
       return { status: 'ok' as const, database: db.kind, version: API_VERSION };
     },
   );

@@ -83,4 +83,46 @@ tenants
 
 program.command('creditors').description('Credores').command('list').description('Lista credores e carteiras com seus ids').action(run(async () => (await admin()).listCreditorsCommand()));
 
+const calc = () => import('./commands/calc.ts');
+const calcCommand = program
+  .command('calc')
+  .description('Motor de cálculo sem servidor: JSON na entrada (arquivo ou stdin), JSON na saída (docs/calculations.md)');
+calcCommand
+  .command('balance')
+  .description('Saldo atualizado de um título ou de vários do mesmo devedor, com a memória de cálculo')
+  .argument('[arquivo]', 'requisição JSON (padrão: stdin)')
+  .option('--db', 'usa também as séries de índices importadas no banco')
+  .action(run(async (file: string | undefined, options: { db?: boolean }) => (await calc()).calcBalanceCommand(file, options)));
+calcCommand
+  .command('plan')
+  .description('Plano de parcelas Price ou SAC, com entrada, dias úteis e CET')
+  .argument('[arquivo]', 'requisição JSON (padrão: stdin)')
+  .action(run(async (file: string | undefined) => (await calc()).calcPlanCommand(file)));
+calcCommand
+  .command('prescription')
+  .description('Data de prescrição e fim da negativação de um título')
+  .argument('[arquivo]', 'requisição JSON (padrão: stdin)')
+  .action(run(async (file: string | undefined) => (await calc()).calcPrescriptionCommand(file)));
+calcCommand
+  .command('business-days')
+  .description('Dias úteis entre duas datas (inclusive) e os feriados do período')
+  .requiredOption('--from <AAAA-MM-DD>', 'data inicial')
+  .requiredOption('--to <AAAA-MM-DD>', 'data final')
+  .option('--uf <UF>', 'inclui os feriados estaduais')
+  .option('--city <cidade>', 'inclui os feriados municipais configurados (com --uf)')
+  .addOption(new Option('--calendar <tipo>', 'bank: sem expediente bancário (padrão); civil: feriados legais').choices(['bank', 'civil']).default('bank'))
+  .action(run(async (options: { from: string; to: string; uf?: string; city?: string; calendar?: string }) => (await calc()).calcBusinessDaysCommand(options)));
+
+const indices = () => import('./commands/indices.ts');
+const indicesCommand = program.command('indices').description('Séries de índices (IPCA, INPC, IGP-M, Selic, TR, taxa legal)');
+indicesCommand
+  .command('import')
+  .description('Importa uma série no formato de exportação do SGS do Banco Central (JSON ou CSV)')
+  .argument('<arquivo>', 'arquivo .json ([{"data":"01/01/2025","valor":"0,16"}]) ou .csv (data;valor)')
+  .requiredOption('--series <nome>', 'ipca, inpc, igpm, selic, selic_daily, tr ou taxa_legal')
+  .option('--source <texto>', 'fonte dos valores, guardada com eles (padrão: nome do arquivo)')
+  .option('--json', 'resumo em JSON')
+  .action(run(async (file: string, options: { series: string; source?: string; json?: boolean }) => (await indices()).importIndicesCommand(file, options)));
+indicesCommand.command('list').description('Séries cadastradas no banco').action(run(async () => (await indices()).listIndicesCommand()));
+
 await program.parseAsync(process.argv);

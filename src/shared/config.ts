@@ -5,8 +5,8 @@ import { AppError } from './errors.ts';
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
-  /** PostgreSQL server; when absent, the embedded PGlite database under DATA_DIR is used. */
-  DATABASE_URL: z.string().url().optional(),
+  /** PostgreSQL server; when absent or empty, the embedded PGlite database under DATA_DIR is used. */
+  DATABASE_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   DATA_DIR: z.string().default('./data'),
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Hours a login session lasts. */

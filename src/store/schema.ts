@@ -227,6 +227,14 @@ export interface SchemaMigrationTable {
   applied_at: CreatedAt;
 }
 
+export interface IndexValueTable {
+  series: string;
+  period: string;
+  value: string;
+  source: string;
+  imported_at: CreatedAt;
+}
+
 export interface Schema {
   tenants: TenantTable;
   creditors: CreditorTable;
@@ -241,6 +249,7 @@ export interface Schema {
   sessions: SessionTable;
   audit_log: AuditLogTable;
   schema_migrations: SchemaMigrationTable;
+  index_values: IndexValueTable;
 }
 
 export type Debt = Selectable<DebtTable>;

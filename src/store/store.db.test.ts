@@ -41,6 +41,7 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   sessions: { id: true, tenant_id: true, user_id: true, created_at: true, expires_at: true, revoked_at: true, ip: true, user_agent: true },
   audit_log: { tenant_id: true, id: true, at: true, user_id: true, action: true, resource: true, route: true, subject_ids: true, ip: true, details: true },
   schema_migrations: { version: true, applied_at: true },
+  index_values: { series: true, period: true, value: true, source: true, imported_at: true },
 };
 
 let t: TestDatabase;

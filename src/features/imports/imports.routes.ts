@@ -6,7 +6,7 @@ import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf } from '../auth/permissions.ts';
 import { FIELD_NAMES, type FieldName } from './columns.ts';
 import {
-  getImport, importErrorOutput, importErrorsCsv, importErrorsQuery, importListQuery, importOutput, listImportErrors, listImports, toImportOutput,
+  getImport, importCounts, importErrorOutput, importErrorsCsv, importErrorsQuery, importListQuery, importOutput, importStatus, listImportErrors, listImports, toImportOutput,
 } from './imports.ts';
 import { runImport } from './run-import.ts';
 
@@ -46,19 +46,12 @@ const importQuery = z.object({
 
 export const importReportOutput = z.object({
   importId: z.uuid(),
-  status: z.enum(['running', 'completed', 'rejected', 'failed']),
+  status: importStatus,
   fileName: z.string(),
   format: z.string().nullable(),
   encoding: z.string().nullable(),
   delimiter: z.string().nullable(),
-  totalRows: z.number().int(),
-  createdRows: z.number().int(),
-  updatedRows: z.number().int(),
-  unchangedRows: z.number().int(),
-  rejectedRows: z.number().int(),
-  settledRows: z.number().int(),
-  debtorsCreated: z.number().int(),
-  debtorsUpdated: z.number().int(),
+  ...importCounts,
   ignoredColumns: z.array(z.string()),
   errorCount: z.number().int(),
   errors: z.array(importErrorOutput),

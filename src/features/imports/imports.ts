@@ -5,14 +5,10 @@ import type { Import } from '../../store/schema.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
 
-export const importOutput = z.object({
-  id: z.uuid(),
-  creditorId: z.uuid(),
-  portfolioId: z.uuid(),
-  fileName: z.string(),
-  fileSha256: z.string().nullable(),
-  format: z.string().nullable(),
-  status: z.enum(['running', 'completed', 'rejected', 'failed']),
+export const importStatus = z.enum(['running', 'completed', 'rejected', 'failed']);
+
+/** What an import did, row by row; the same counts in the stored import and in the report. */
+export const importCounts = {
   totalRows: z.number().int(),
   createdRows: z.number().int(),
   updatedRows: z.number().int(),
@@ -21,6 +17,17 @@ export const importOutput = z.object({
   settledRows: z.number().int(),
   debtorsCreated: z.number().int(),
   debtorsUpdated: z.number().int(),
+};
+
+export const importOutput = z.object({
+  id: z.uuid(),
+  creditorId: z.uuid(),
+  portfolioId: z.uuid(),
+  fileName: z.string(),
+  fileSha256: z.string().nullable(),
+  format: z.string().nullable(),
+  status: importStatus,
+  ...importCounts,
   message: z.string().nullable(),
   options: z.record(z.string(), z.unknown()),
   createdBy: z.uuid().nullable(),

@@ -1,0 +1,172 @@
+import { z, zIsoDate, zUf } from '../../api/zod.ts';
+import { DEBT_KINDS, type DebtKind } from '../../domain/debt-kinds.ts';
+import { BusinessCalendar } from '../../domain/calendar/business-days.ts';
+import { updatedBalance, DEFAULT_BALANCE_POLICY, type BalanceResult } from '../../domain/balance/updated-balance.ts';
+import { buildPlan } from '../../domain/plans/installment-plan.ts';
+import { prescriptionOf } from '../../domain/prescription.ts';
+import { IndexSet, SERIES_NAMES, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
+import { AppError } from '../../shared/errors.ts';
+
+/**
+ * The JSON interface of the calculation engine (`recupera calc …`, docs/calculations.md):
+ * amounts in centavos (integers), rates as decimal strings, dates ISO, names in camelCase.
+ */
+const zRate = z.string().regex(/^\d+(\.\d+)?$/, 'taxa deve ser um decimal em texto, ex.: "0.02" para 2%');
+const zAmount = z.number().int('valor em centavos deve ser inteiro').min(0);
+const zSeriesValues = z.array(z.object({ period: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'período AAAA-MM ou AAAA-MM-DD'), value: z.string().regex(/^-?\d+(\.\d+)?$/) }));
+
+const debtSchema = z.object({
+  id: z.string().optional(),
+  principal: zAmount,
+  dueDate: zIsoDate,
+  relationship: z.enum(['consumer', 'b2b']).default('consumer'),
+  correctionIndex: z.enum(['ipca', 'inpc', 'igpm', 'selic', 'tr', 'none']).nullable().default(null),
+  interestRate: zRate.nullable().default(null),
+  interestKind: z.enum(['simple', 'compound']).nullable().default('simple'),
+  fineRate: zRate.nullable().default(null),
+  feesRate: zRate.nullable().default(null),
+  payments: z.array(z.object({ date: zIsoDate, amount: zAmount })).default([]),
+});
+
+export const balanceRequest = z
+  .object({
+    asOf: zIsoDate,
+    /** One debt (its fields at the top level) or several of the same debtor in `debts`. */
+    debts: z.array(debtSchema).min(1).optional(),
+    indices: z.partialRecord(z.enum(SERIES_NAMES as [SeriesName, ...SeriesName[]]), zSeriesValues).optional(),
+    policy: z
+      .object({
+        partialMonth: z.enum(['compound', 'linear']),
+        unpublishedMonth: z.enum(['error', 'last-known']),
+        consumerFineCap: zRate,
+        usuryFineCap: zRate,
+        feesCap: zRate,
+      })
+      .partial()
+      .optional(),
+  })
+  .catchall(z.unknown());
+
+export const planRequest = z.object({
+  method: z.enum(['price', 'sac']),
+  principal: zAmount.min(1),
+  monthlyRate: zRate,
+  installments: z.number().int().min(1).max(480),
+  firstDueDate: zIsoDate,
+  downPayment: zAmount.optional(),
+  downPaymentDate: zIsoDate.optional(),
+  businessDays: z.boolean().default(false),
+  uf: zUf.optional(),
+  city: z.string().optional(),
+});
+
+export const prescriptionRequest = z.object({
+  kind: z.enum(Object.keys(DEBT_KINDS) as [DebtKind, ...DebtKind[]]),
+  dueDate: zIsoDate,
+  interruptedOn: zIsoDate.nullable().optional(),
+  chequeOtherPlace: z.boolean().optional(),
+});
+
+export const businessDaysRequest = z.object({
+  from: zIsoDate,
+  to: zIsoDate,
+  uf: zUf.optional(),
+  city: z.string().optional(),
+  calendar: z.enum(['bank', 'civil']).default('bank'),
+});
+
+/** Validates a request, or throws a pt-BR error naming the field. */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.') || '(raiz)';
+  throw new AppError('validation', `Campo ${field}: ${issue.message}`, { field });
+}
+
+type BalanceInput = z.infer<typeof balanceRequest>;
+
+function balanceOfDebt(debt: z.infer<typeof debtSchema>, input: BalanceInput, indices: IndexSet): BalanceResult {
+  return updatedBalance(
+    {
+      principalCents: debt.principal,
+      dueDate: debt.dueDate,
+      relationship: debt.relationship,
+      correctionIndex: debt.correctionIndex,
+      interestRate: debt.interestRate,
+      interestKind: debt.interestKind,
+      fineRate: debt.fineRate,
+      feesRate: debt.feesRate,
+    },
+    debt.payments.map((p) => ({ date: p.date, amountCents: p.amount })),
+    input.asOf,
+    indices,
+    { ...DEFAULT_BALANCE_POLICY, ...input.policy },
+  );
+}
+
+const balanceOutput = (r: BalanceResult) => ({
+  asOf: r.asOf,
+  daysOverdue: r.daysOverdue,
+  total: r.total,
+  components: r.components,
+  paid: r.paidCents,
+  credit: r.creditCents,
+  memory: r.memory,
+});
+
+/** `calc balance`: one debt, or a debtor's debts with their sum. Index values: the request's, over the shipped ones. */
+export function calcBalance(raw: unknown, shipped: Partial<Record<SeriesName, SeriesValue[]>>) {
+  const input = parseRequest(balanceRequest, raw);
+  const merged: Partial<Record<SeriesName, SeriesValue[]>> = { ...shipped };
+  for (const [name, values] of Object.entries(input.indices ?? {}) as Array<[SeriesName, SeriesValue[]]>) {
+    const byPeriod = new Map((merged[name] ?? []).map((v) => [v.period, v]));
+    for (const v of values) byPeriod.set(v.period, v);
+    merged[name] = [...byPeriod.values()];
+  }
+  const indices = new IndexSet(merged);
+  if (input.debts) {
+    const debts = input.debts.map((d) => ({ ...(d.id ? { id: d.id } : {}), ...balanceOutput(balanceOfDebt(d, input, indices)) }));
+    const sum = (key: 'principal' | 'correction' | 'interest' | 'fine' | 'fees') => debts.reduce((s, d) => s + d.components[key], 0);
+    return {
+      asOf: input.asOf,
+      total: debts.reduce((s, d) => s + d.total, 0),
+      components: { principal: sum('principal'), correction: sum('correction'), interest: sum('interest'), fine: sum('fine'), fees: sum('fees') },
+      debts,
+    };
+  }
+  const single = parseRequest(debtSchema, raw);
+  return balanceOutput(balanceOfDebt(single, input, indices));
+}
+
+export function calcPlan(raw: unknown) {
+  const input = parseRequest(planRequest, raw);
+  if (input.businessDays && !input.uf) throw new AppError('validation', 'Campo uf: informe a UF para mover os vencimentos para dias úteis', { field: 'uf' });
+  if (input.downPayment !== undefined && input.downPayment >= input.principal) throw new AppError('validation', 'Campo downPayment: a entrada deve ser menor que o valor negociado', { field: 'downPayment' });
+  const plan = buildPlan({
+    method: input.method,
+    principal: input.principal,
+    monthlyRate: input.monthlyRate,
+    installments: input.installments,
+    firstDueDate: input.firstDueDate,
+    ...(input.downPayment !== undefined ? { downPayment: input.downPayment } : {}),
+    ...(input.downPaymentDate ? { downPaymentDate: input.downPaymentDate } : {}),
+    ...(input.businessDays ? { calendar: new BusinessCalendar({ uf: input.uf, city: input.city }) } : {}),
+  });
+  return plan;
+}
+
+export function calcPrescription(raw: unknown) {
+  const input = parseRequest(prescriptionRequest, raw);
+  return prescriptionOf({ kind: input.kind, dueDate: input.dueDate, interruptedOn: input.interruptedOn ?? null, chequeOtherPlace: input.chequeOtherPlace ?? false });
+}
+
+export function calcBusinessDays(raw: unknown) {
+  const input = parseRequest(businessDaysRequest, raw);
+  if (input.to < input.from) throw new AppError('validation', 'Campo to: a data final é anterior à inicial', { field: 'to' });
+  const calendar = new BusinessCalendar({ uf: input.uf, city: input.city, kind: input.calendar });
+  return {
+    businessDays: calendar.countBusinessDays(input.from, input.to),
+    holidays: calendar.holidaysBetween(input.from, input.to).map((h) => ({ date: h.date, name: h.name, scope: h.scope, source: h.source })),
+  };
+}

@@ -1,0 +1,17 @@
+import fs from 'node:fs';
+import { parseSgsExport, SERIES_NAMES, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
+
+/** The series shipped with Recupera (src/domain/indices/data, sources in SOURCES.md there). */
+export const SHIPPED_DIR = new URL('../../domain/indices/data/', import.meta.url);
+
+export function loadShippedSeries(): Partial<Record<SeriesName, SeriesValue[]>> {
+  const result: Partial<Record<SeriesName, SeriesValue[]>> = {};
+  for (const name of SERIES_NAMES) {
+    const file = new URL(`${name}.json`, SHIPPED_DIR);
+    if (!fs.existsSync(file)) continue;
+    const parsed = parseSgsExport(fs.readFileSync(file, 'utf8'), name);
+    if (!parsed.ok) throw new Error(`shipped series ${name} is invalid: line ${parsed.problems[0]!.line} ${parsed.problems[0]!.reason}`);
+    result[name] = parsed.values;
+  }
+  return result;
+}

@@ -1,0 +1,60 @@
+import { spawnSync } from 'node:child_process';
+import { describe, expect, it } from 'vitest';
+
+/** `recupera calc …` as an integrator runs it: JSON in (stdin or file), JSON out, no database. */
+function calc(args: string[], input?: unknown) {
+  const result = spawnSync(process.execPath, ['bin/recupera.js', 'calc', ...args], {
+    input: input === undefined ? undefined : typeof input === 'string' ? input : JSON.stringify(input),
+    encoding: 'utf8',
+    env: { ...process.env, LOG_LEVEL: 'silent' },
+    timeout: 60_000,
+  });
+  return { code: result.status, json: result.status === 0 ? JSON.parse(result.stdout) : null, stderr: result.stderr };
+}
+
+describe('recupera calc (the examples of docs/calculations.md)', () => {
+  it('plan: Price 10.000,00 at 2% in 12, installments of 945,60 that close the balance', () => {
+    const { code, json } = calc(['plan'], { method: 'price', principal: 1000000, monthlyRate: '0.02', installments: 12, firstDueDate: '2025-01-10' });
+    expect(code).toBe(0);
+    expect(json.installments[0]).toEqual({ number: 1, dueDate: '2025-01-10', amount: 94560, interest: 20000, amortization: 74560, balance: 925440 });
+    expect(json.installments).toHaveLength(12);
+    expect(json.total).toBe(json.installments.reduce((s: number, i: { amount: number }) => s + i.amount, 0));
+    expect(json.cet).toEqual({ monthly: expect.stringMatching(/^0\.0200\d{4}$/), yearly: expect.stringMatching(/^0\.26\d{6}$/) });
+  });
+
+  it('plan with business days in SP moves only the dates', () => {
+    const { json } = calc(['plan'], { method: 'sac', principal: 600000, monthlyRate: '0.01', installments: 3, firstDueDate: '2026-02-16', businessDays: true, uf: 'SP' });
+    expect(json.installments.map((i: { dueDate: string }) => i.dueDate)).toEqual(['2026-02-18', '2026-03-16', '2026-04-16']); // Carnaval 16–17/02/2026
+  });
+
+  it('business-days: 2025 in SP, both ends included, with the holidays named', () => {
+    const { code, json } = calc(['business-days', '--from', '2025-01-01', '--to', '2025-12-31', '--uf', 'SP']);
+    expect(code).toBe(0);
+    expect(json.businessDays).toBe(251);
+    expect(json.holidays).toContainEqual(expect.objectContaining({ date: '2025-07-09', name: 'Revolução Constitucionalista de 1932' }));
+    expect(json.holidays).toContainEqual(expect.objectContaining({ date: '2025-11-20', name: 'Dia Nacional de Zumbi e da Consciência Negra' }));
+  });
+
+  it('prescription and balance', () => {
+    expect(calc(['prescription'], { kind: 'contract', dueDate: '2020-03-10' }).json).toMatchObject({ prescriptionDate: '2025-03-11', listingExpiry: '2025-03-11' });
+    const balance = calc(['balance'], { principal: 100000, dueDate: '2025-01-10', asOf: '2025-03-20', correctionIndex: 'ipca', interestRate: '0.01', fineRate: '0.02',
+      indices: { ipca: [{ period: '2025-01', value: '0.16' }, { period: '2025-02', value: '1.31' }, { period: '2025-03', value: '0.56' }] } });
+    expect(balance.json).toMatchObject({ total: 106163, components: { principal: 100000, correction: 1786, interest: 2341, fine: 2036, fees: 0 } });
+    expect(balance.json.memory.reduce((s: number, l: { amountCents: number }) => s + l.amountCents, 0)).toBe(106163);
+    const debtor = calc(['balance'], { asOf: '2025-03-11', debts: [
+      { id: 'a', principal: 100000, dueDate: '2025-01-10', correctionIndex: 'none', interestRate: '0.01', fineRate: '0.02' },
+      { id: 'b', principal: 50000, dueDate: '2025-04-10', correctionIndex: 'none', interestRate: '0.01', fineRate: '0.02' },
+    ] });
+    expect(debtor.json).toMatchObject({ total: 154000, debts: [{ id: 'a', total: 104000 }, { id: 'b', total: 50000 }] });
+  });
+
+  it('refuses bad input with exit code 2 and the field at fault, in Portuguese', () => {
+    const bad = calc(['plan'], { method: 'price', principal: 10.5, monthlyRate: '2%', installments: 12, firstDueDate: '2025-01-10' });
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/Campo principal: valor em centavos deve ser inteiro/);
+    expect(calc(['plan'], '{ not json').stderr).toContain('JSON inválido');
+    const missing = calc(['balance'], { principal: 100000, dueDate: '2025-01-10', asOf: '2031-03-20', correctionIndex: 'igpm', interestRate: '0.01' });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toMatch(/Índice IGP-M de \w+\/\d{4} não está cadastrado/);
+  });
+});
