@@ -199,6 +199,36 @@ describe('debtors, the case and the audit log', () => {
   });
 });
 
+describe('updated balances', () => {
+  it('gives each open debt of a debtor its updated balance and calculation memory, from the stored index series', async () => {
+    const debtorId = (await get(`/api/debtors?document=${tenant.creditors[0]!.debtorDocuments[0]!}`)).json().items[0].id;
+    const response = await get(`/api/debtors/${debtorId}/balance?asOf=2026-03-31`);
+    expect(response.statusCode).toBe(200);
+    const balance = response.json();
+    expect(balance.debts).toHaveLength(4);
+    expect(balance.total).toBe(balance.debts.reduce((s: number, d: { total: number }) => s + d.total, 0));
+    // No contract rate or index in these debts: IPCA correction plus the taxa legal (Lei 14.905/2024)
+    const first = balance.debts[0];
+    expect(first.memory.filter((l: { index?: { series: string } }) => l.index).map((l: { index: { series: string; period: string } }) => `${l.index.series} ${l.index.period}`))
+      .toEqual(expect.arrayContaining(['ipca 2026-01', 'taxa_legal 2026-01', 'ipca 2026-03', 'taxa_legal 2026-03']));
+    expect(first.memory.reduce((s: number, l: { amountCents: number }) => s + l.amountCents, 0)).toBe(first.total);
+    expect(first.total).toBeGreaterThan(first.components.principal);
+    const single = (await get(`/api/debts/${first.debtId}/balance?asOf=2026-03-31`)).json();
+    expect(single).toEqual(first);
+    const audit = (await get(`/api/audit-log?subjectId=${debtorId}&action=read`, 'auditor')).json().items;
+    expect(audit.some((a: { resource: string; route: string }) => a.resource === 'balance' && a.route === 'GET /api/debts/:debtId/balance')).toBe(true);
+  });
+
+  it('marks a month not yet published as provisional, or refuses it naming the series and the month', async () => {
+    const debtId = (await get('/api/debts?limit=1')).json().items[0].id;
+    const provisional = (await get(`/api/debts/${debtId}/balance?asOf=2026-11-20`)).json();
+    expect(provisional.memory.some((l: { index?: { provisional?: boolean } }) => l.index?.provisional)).toBe(true);
+    const refused = await get(`/api/debts/${debtId}/balance?asOf=2026-11-20&unpublished=error`);
+    expect(refused.statusCode).toBe(400);
+    expect(refused.json().detail).toMatch(/Índice IPCA de agosto\/2026 não está cadastrado/);
+  });
+});
+
 describe('imports through the API', () => {
   it('takes a raw CSV body or a multipart upload, and serves the row report as JSON and CSV', async () => {
     const creditor = tenant.creditors[1]!;

@@ -1,4 +1,7 @@
 import { spawnSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 
 /** `recupera calc …` as an integrator runs it: JSON in (stdin or file), JSON out, no database. */
@@ -33,6 +36,15 @@ describe('recupera calc (the examples of docs/calculations.md)', () => {
     expect(json.businessDays).toBe(251);
     expect(json.holidays).toContainEqual(expect.objectContaining({ date: '2025-07-09', name: 'Revolução Constitucionalista de 1932' }));
     expect(json.holidays).toContainEqual(expect.objectContaining({ date: '2025-11-20', name: 'Dia Nacional de Zumbi e da Consciência Negra' }));
+  });
+
+  it('business-days with municipal holidays from a file', () => {
+    const file = path.join(os.tmpdir(), `municipais-${process.pid}.json`);
+    fs.writeFileSync(file, JSON.stringify({ 'SP/Campinas': [{ month: 7, day: 14, name: 'Fundação de Campinas', source: 'Lei municipal' }] }));
+    const { json } = calc(['business-days', '--from', '2025-07-01', '--to', '2025-07-31', '--uf', 'SP', '--city', 'campinas', '--municipal', file]);
+    expect(json.holidays.map((h: { date: string }) => h.date)).toEqual(['2025-07-09', '2025-07-14']);
+    expect(json.businessDays).toBe(21); // 23 weekdays − 2
+    fs.rmSync(file);
   });
 
   it('prescription and balance', () => {

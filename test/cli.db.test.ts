@@ -86,14 +86,15 @@ describe('recupera CLI', () => {
   });
 
   it('imports an index series from an SGS export idempotently, and calc uses it', () => {
-    const file = 'test/fixtures/indices/ipca-2025-sgs.json';
-    const first = recupera('indices', 'import', file, '--series', 'ipca', '--source', 'teste');
-    expect(first).toMatchObject({ code: 0, stdout: 'ipca: 3 períodos (janeiro/2025 a março/2025): 3 novos, 0 revistos, 0 iguais\n' });
-    expect(recupera('indices', 'import', file, '--series', 'ipca').stdout).toContain('0 novos, 0 revistos, 3 iguais');
-    const revised = path.join(dir, 'ipca-revisto.csv');
-    fs.writeFileSync(revised, 'data;valor\n01/03/2025;0,57\n');
-    expect(recupera('indices', 'import', revised, '--series', 'ipca').stdout).toContain('0 novos, 1 revistos, 0 iguais');
-    expect(recupera('indices', 'list').stdout).toMatch(/ipca\s+3 períodos\s+janeiro\/2025 a março\/2025/);
+    // TR of 2010: before the span Recupera ships, so the months are new on every database
+    const file = 'test/fixtures/indices/tr-2010-sgs.json';
+    const first = recupera('indices', 'import', file, '--series', 'tr', '--source', 'teste');
+    expect(first).toMatchObject({ code: 0, stdout: 'tr: 3 períodos (janeiro/2010 a março/2010): 3 novos, 0 revistos, 0 iguais\n' });
+    expect(recupera('indices', 'import', file, '--series', 'tr').stdout).toContain('0 novos, 0 revistos, 3 iguais');
+    const revised = path.join(dir, 'tr-revista.csv');
+    fs.writeFileSync(revised, 'data;valor\n01/03/2010;0,0800\n');
+    expect(recupera('indices', 'import', revised, '--series', 'tr').stdout).toContain('0 novos, 1 revistos, 0 iguais');
+    expect(recupera('indices', 'list').stdout).toMatch(/tr\s+\d+ períodos\s+janeiro\/2010 a /);
 
     const bad = recupera('indices', 'import', 'test/fixtures/indices/ipca-com-erros.csv', '--series', 'ipca');
     expect(bad.code).toBe(2);
@@ -103,10 +104,11 @@ describe('recupera CLI', () => {
     expect(recupera('indices', 'import', file, '--series', 'ipcx').stderr).toContain('série desconhecida');
 
     const request = path.join(dir, 'saldo.json');
-    fs.writeFileSync(request, JSON.stringify({ principal: 100000, dueDate: '2025-01-10', asOf: '2025-03-20', correctionIndex: 'ipca', interestRate: '0.01', fineRate: '0.02' }));
+    fs.writeFileSync(request, JSON.stringify({ principal: 100000, dueDate: '2010-01-10', asOf: '2010-03-20', correctionIndex: 'tr', interestRate: '0.01', fineRate: '0.02' }));
+    expect(recupera('calc', 'balance', request).stderr).toContain('Índice TR de janeiro/2010 não está cadastrado'); // shipped series only
     const balance = recupera('calc', 'balance', request, '--db');
     expect(balance.code).toBe(0);
-    expect(JSON.parse(balance.stdout).memory.find((l: { index?: { period: string } }) => l.index?.period === '2025-03').index.percent).toBe('0.57');
+    expect(JSON.parse(balance.stdout).memory.find((l: { index?: { period: string } }) => l.index?.period === '2010-03').index.percent).toBe('0.08');
   });
 
   // Only the embedded database has a single-process lock; PostgreSQL serves many processes.

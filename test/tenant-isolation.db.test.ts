@@ -52,6 +52,8 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'PATCH /api/contacts/{contactId}': () => ({ body: { verified: true, optedOutChannels: ['sms'] } }),
   'GET /api/debts': (v) => ({ query: { debtorId: v.debtorId, creditorId: v.creditorId }, readsOwnData: true }),
   'GET /api/debts/{debtId}': () => ({ readsOwnData: true }),
+  'GET /api/debts/{debtId}/balance': () => ({ query: { asOf: '2026-01-15' }, readsOwnData: true }),
+  'GET /api/debtors/{debtorId}/balance': () => ({ query: { asOf: '2026-01-15' }, readsOwnData: true }),
   'PATCH /api/debts/{debtId}': () => ({ body: { disputed: true, reason: 'tentativa de invasão' } }),
   'POST /api/imports': (v) => ({
     query: { creditorId: v.creditorId, portfolioId: v.portfolioId },

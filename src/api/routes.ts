@@ -1,4 +1,5 @@
 import { auditRoutes } from '../features/audit/audit.routes.ts';
+import { balanceRoutes } from '../features/balances/balances.routes.ts';
 import { authRoutes } from '../features/auth/auth.routes.ts';
 import { creditorRoutes } from '../features/creditors/creditors.routes.ts';
 import { debtorRoutes } from '../features/debtors/debtors.routes.ts';
@@ -10,7 +11,7 @@ import type { ApiContext, App } from './context.ts';
 
 /** Every feature's routes; the cross-tenant test walks all of them through the OpenAPI document. */
 export async function registerRoutes(app: App, context: ApiContext): Promise<void> {
-  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, importRoutes, userRoutes, auditRoutes]) {
+  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, userRoutes, auditRoutes]) {
     await register(app, context);
   }
 }

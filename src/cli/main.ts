@@ -109,9 +109,10 @@ calcCommand
   .requiredOption('--from <AAAA-MM-DD>', 'data inicial')
   .requiredOption('--to <AAAA-MM-DD>', 'data final')
   .option('--uf <UF>', 'inclui os feriados estaduais')
-  .option('--city <cidade>', 'inclui os feriados municipais configurados (com --uf)')
+  .option('--city <cidade>', 'inclui os feriados municipais da cidade (com --uf)')
+  .option('--municipal <arquivo.json>', 'feriados municipais {"UF/Cidade": [{"month":7,"day":14,"name":"…","source":"…"}]} (padrão: os das capitais)')
   .addOption(new Option('--calendar <tipo>', 'bank: sem expediente bancário (padrão); civil: feriados legais').choices(['bank', 'civil']).default('bank'))
-  .action(run(async (options: { from: string; to: string; uf?: string; city?: string; calendar?: string }) => (await calc()).calcBusinessDaysCommand(options)));
+  .action(run(async (options: { from: string; to: string; uf?: string; city?: string; calendar?: string; municipal?: string }) => (await calc()).calcBusinessDaysCommand(options)));
 
 const indices = () => import('./commands/indices.ts');
 const indicesCommand = program.command('indices').description('Séries de índices (IPCA, INPC, IGP-M, Selic, TR, taxa legal)');

@@ -16,15 +16,17 @@ export interface PrescriptionRule {
   source: string;
 }
 
+const LIQUID_DEBT: PrescriptionRule = { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' };
+
 /** Collection claim (pretensão de cobrança) by kind of document; every entry is configurable. */
 export const PRESCRIPTION_RULES: Record<DebtKind, PrescriptionRule> = {
-  contract: { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' },
-  credit_card: { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' },
-  loan: { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' },
-  consumer_credit: { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' },
-  invoice: { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' },
-  tuition: { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' },
-  bank_slip: { years: 5, rule: 'dívida líquida constante de instrumento particular', source: 'CC art. 206 §5º I' },
+  contract: LIQUID_DEBT,
+  credit_card: LIQUID_DEBT,
+  loan: LIQUID_DEBT,
+  consumer_credit: LIQUID_DEBT,
+  invoice: LIQUID_DEBT,
+  tuition: LIQUID_DEBT,
+  bank_slip: LIQUID_DEBT,
   rent: { years: 3, rule: 'aluguéis de prédios urbanos ou rústicos', source: 'CC art. 206 §3º I' },
   // After the executive action, the credit titles are still collectable by monitória for 5 years.
   duplicata: { years: 5, rule: 'cobrança de duplicata (ação monitória / de cobrança)', source: 'CC art. 206 §5º I; STJ Súmula 504 (análoga)' },

@@ -3,6 +3,7 @@ import pg from 'pg';
 import { inject } from 'vitest';
 import type { Database } from '../../src/store/database.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { seedShippedSeries } from '../../src/features/indices/shipped-series.ts';
 import { PgliteDatabase } from '../../src/store/pglite-database.ts';
 import { PostgresDatabase } from '../../src/store/postgres-database.ts';
 import { ADMIN_URL, urlFor } from './postgres-template.ts';
@@ -22,6 +23,7 @@ async function freshPglite(): Promise<PgliteDatabase> {
   pgliteSnapshot ??= (async () => {
     const db = await PgliteDatabase.open(null);
     await migrate(db);
+  await seedShippedSeries(db); // as `recupera serve` does: the shipped index series
     const dump = await db.dump();
     await db.close();
     return dump;

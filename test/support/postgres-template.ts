@@ -1,6 +1,7 @@
 import pg from 'pg';
 import { PostgresDatabase } from '../../src/store/postgres-database.ts';
 import { migrate } from '../../src/store/migrate.ts';
+import { seedShippedSeries } from '../../src/features/indices/shipped-series.ts';
 
 /** Vitest global setup for the postgres project: one migrated template database that each test file clones. */
 export const ADMIN_URL = process.env.TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
@@ -22,6 +23,7 @@ export async function setup({ provide }: { provide: (key: string, value: string)
   await admin.end();
   const db = new PostgresDatabase(urlFor(TEMPLATE), { max: 1 });
   await migrate(db);
+  await seedShippedSeries(db); // as `recupera serve` does: the shipped index series
   await db.close();
   provide('postgresTemplate', TEMPLATE);
   return async () => {

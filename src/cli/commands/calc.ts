@@ -41,6 +41,8 @@ export async function calcPrescriptionCommand(file: string | undefined) {
   printJson(calcPrescription(await readRequest(file)));
 }
 
-export async function calcBusinessDaysCommand(options: { from: string; to: string; uf?: string; city?: string; calendar?: string }) {
-  printJson(calcBusinessDays(options));
+export async function calcBusinessDaysCommand(options: { from: string; to: string; uf?: string; city?: string; calendar?: string; municipal?: string }) {
+  const { municipal, ...rest } = options;
+  const municipalHolidays = municipal ? await readRequest(municipal) : undefined;
+  printJson(calcBusinessDays({ ...rest, ...(municipalHolidays ? { municipalHolidays } : {}) }));
 }

@@ -1,5 +1,6 @@
 import { buildServer } from '../../api/server.ts';
 import { seedDemo } from '../../features/demo/seed-demo.ts';
+import { seedShippedSeries } from '../../features/indices/shipped-series.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { createLogger } from '../../shared/log.ts';
 import { migrate } from '../../store/migrate.ts';
@@ -13,6 +14,8 @@ export async function serve(options: { port?: string; host?: string }): Promise<
   const db = await openDatabase(config, 'recupera serve');
   const applied = await migrate(db);
   if (applied.length) logger.info({ applied }, 'migrations applied');
+  const series = await seedShippedSeries(db);
+  if (series.length) logger.info({ series }, 'shipped index series loaded');
   if (config.SEED_DEMO) {
     const empty = await db.system(async ({ db: q }) => !(await q.selectFrom('tenants').select('id').limit(1).executeTakeFirst()));
     if (empty) {

@@ -2,7 +2,7 @@ import { Decimal } from '../decimal.ts';
 import { addDays, daysBetween, daysInMonth, toDayNumber, type IsoDate } from '../dates.ts';
 import type { Cents } from '../money.ts';
 import type { IndexSet } from '../indices/series.ts';
-import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy, type DebtTerms } from './updated-balance.ts';
+import { DEFAULT_BALANCE_POLICY, monthPieces, updatedBalance, type BalancePolicy, type DebtTerms } from './updated-balance.ts';
 
 /**
  * Totals of many debts at one asOf, for the daily run and the dashboards: the same numbers as
@@ -40,15 +40,12 @@ export function createBalanceCalculator(asOf: IsoDate, indices: IndexSet, policy
     let value = cache.get(index);
     if (value === undefined) {
       let factor = new Decimal(1);
-      for (let start = dueDate; start < asOf; ) {
-        const next = addDays(start, 1);
-        const monthDays = daysInMonth(Number(next.slice(0, 4)), Number(next.slice(5, 7)));
-        const monthEnd = `${next.slice(0, 7)}-${String(monthDays).padStart(2, '0')}`;
-        const end = monthEnd < asOf ? monthEnd : asOf;
-        const days = daysBetween(start, end);
-        const monthly = new Decimal(indices.percent(index as never, next.slice(0, 7))).div(100);
+      for (const piece of monthPieces(dueDate, asOf)) {
+        const month = addDays(piece.from, 1).slice(0, 7);
+        const monthDays = daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
+        const days = daysBetween(piece.from, piece.to);
+        const monthly = new Decimal(indices.percent(index as never, month)).div(100);
         factor = factor.times(policy.partialMonth === 'compound' ? monthly.plus(1).pow(new Decimal(days).div(monthDays)) : monthly.times(days).div(monthDays).plus(1));
-        start = end;
       }
       cache.set(index, (value = factor.minus(1).toNumber()));
     }

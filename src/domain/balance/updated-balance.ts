@@ -126,7 +126,7 @@ class Ledger {
  * The days after `from` through `to`, cut into pieces that each lie in one calendar month and
  * end at each cut date: a piece {from, to} covers the days from+1 … to (to − from days).
  */
-function pieces(from: IsoDate, to: IsoDate, cuts: readonly IsoDate[]): Array<{ from: IsoDate; to: IsoDate }> {
+export function monthPieces(from: IsoDate, to: IsoDate, cuts: readonly IsoDate[] = []): Array<{ from: IsoDate; to: IsoDate }> {
   const result: Array<{ from: IsoDate; to: IsoDate }> = [];
   const sortedCuts = [...new Set(cuts)].filter((c) => c > from && c < to).sort();
   for (let start = from; start < to; ) {
@@ -186,7 +186,7 @@ export function updatedBalance(terms: DebtTerms, payments: readonly Payment[], a
     // Interest and correction run from the day after the due date (mora ex re, CC art. 397) through asOf.
     let paymentIndex = 0;
     const due = sorted.filter((p) => p.date > terms.dueDate);
-    for (const piece of pieces(terms.dueDate, asOf, cuts)) {
+    for (const piece of monthPieces(terms.dueDate, asOf, cuts)) {
       const days = daysBetween(piece.from, piece.to);
       const periodStart = addDays(piece.from, 1);
       const month = periodStart.slice(0, 7);

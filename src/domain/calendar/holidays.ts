@@ -139,7 +139,8 @@ export const STATE_HOLIDAYS: Readonly<Record<Uf, readonly HolidayRule[]>> = {
 
 /**
  * Municipal holidays are configuration: each city's law, keyed "UF/Cidade". The defaults are the
- * capitals' best-known ones; an agency adds the cities of its debtors (RECUPERA_MUNICIPAL_HOLIDAYS).
+ * capitals' best-known ones; an agency passes the cities of its debtors (`--municipal FILE` in
+ * `recupera calc`, `municipalHolidays` in the requests), in this same shape.
  */
 export type MunicipalHolidays = Readonly<Record<string, readonly HolidayRule[]>>;
 

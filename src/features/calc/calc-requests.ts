@@ -47,6 +47,17 @@ export const balanceRequest = z
   })
   .catchall(z.unknown());
 
+/** {"UF/Cidade": [{"month":7,"day":14,"name":"…","source":"Lei municipal …"}, {"easter":60,…}]} */
+const zMunicipalHolidays = z.record(
+  z.string().regex(/^[A-Za-z]{2}\/.+$/, 'chave no formato UF/Cidade'),
+  z.array(
+    z.union([
+      z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), name: z.string(), source: z.string(), from: z.number().int().optional(), to: z.number().int().optional() }),
+      z.object({ easter: z.number().int().min(-70).max(70), name: z.string(), source: z.string(), from: z.number().int().optional(), to: z.number().int().optional() }),
+    ]),
+  ),
+);
+
 export const planRequest = z.object({
   method: z.enum(['price', 'sac']),
   principal: zAmount.min(1),
@@ -58,6 +69,7 @@ export const planRequest = z.object({
   businessDays: z.boolean().default(false),
   uf: zUf.optional(),
   city: z.string().optional(),
+  municipalHolidays: zMunicipalHolidays.optional(),
 });
 
 export const prescriptionRequest = z.object({
@@ -72,6 +84,7 @@ export const businessDaysRequest = z.object({
   to: zIsoDate,
   uf: zUf.optional(),
   city: z.string().optional(),
+  municipalHolidays: zMunicipalHolidays.optional(),
   calendar: z.enum(['bank', 'civil']).default('bank'),
 });
 
@@ -151,7 +164,7 @@ export function calcPlan(raw: unknown) {
     firstDueDate: input.firstDueDate,
     ...(input.downPayment !== undefined ? { downPayment: input.downPayment } : {}),
     ...(input.downPaymentDate ? { downPaymentDate: input.downPaymentDate } : {}),
-    ...(input.businessDays ? { calendar: new BusinessCalendar({ uf: input.uf, city: input.city }) } : {}),
+    ...(input.businessDays ? { calendar: new BusinessCalendar({ uf: input.uf, city: input.city, ...(input.municipalHolidays ? { municipalHolidays: input.municipalHolidays } : {}) }) } : {}),
   });
   return plan;
 }
@@ -164,7 +177,7 @@ export function calcPrescription(raw: unknown) {
 export function calcBusinessDays(raw: unknown) {
   const input = parseRequest(businessDaysRequest, raw);
   if (input.to < input.from) throw new AppError('validation', 'Campo to: a data final é anterior à inicial', { field: 'to' });
-  const calendar = new BusinessCalendar({ uf: input.uf, city: input.city, kind: input.calendar });
+  const calendar = new BusinessCalendar({ uf: input.uf, city: input.city, kind: input.calendar, ...(input.municipalHolidays ? { municipalHolidays: input.municipalHolidays } : {}) });
   return {
     businessDays: calendar.countBusinessDays(input.from, input.to),
     holidays: calendar.holidaysBetween(input.from, input.to).map((h) => ({ date: h.date, name: h.name, scope: h.scope, source: h.source })),

@@ -1,4 +1,6 @@
 import fs from 'node:fs';
+import type { Database } from '../../store/database.ts';
+import { importSeries } from './index-store.ts';
 import { parseSgsExport, SERIES_NAMES, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
 
 /** The series shipped with Recupera (src/domain/indices/data, sources in SOURCES.md there). */
@@ -14,4 +16,18 @@ export function loadShippedSeries(): Partial<Record<SeriesName, SeriesValue[]>> 
     result[name] = parsed.values;
   }
   return result;
+}
+
+/** Loads each shipped series the database does not have yet (first start, or a new series shipped). */
+export async function seedShippedSeries(db: Database): Promise<SeriesName[]> {
+  const present = new Set(
+    await db.system(async ({ sql }) => (await sql.query<{ series: string }>('select distinct series from index_values')).rows.map((r) => r.series)),
+  );
+  const seeded: SeriesName[] = [];
+  for (const [name, values] of Object.entries(loadShippedSeries()) as Array<[SeriesName, SeriesValue[]]>) {
+    if (present.has(name)) continue;
+    await importSeries(db, name, values, 'Recupera: src/domain/indices/data (fontes em SOURCES.md)');
+    seeded.push(name);
+  }
+  return seeded;
 }

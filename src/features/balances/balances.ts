@@ -1,0 +1,107 @@
+import { z, zIsoDate } from '../../api/zod.ts';
+import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalanceResult, type DebtTerms } from '../../domain/balance/updated-balance.ts';
+import type { IsoDate } from '../../domain/dates.ts';
+import { IndexSet, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
+import { notFound } from '../../shared/errors.ts';
+import type { Database, Tx } from '../../store/database.ts';
+import type { Debt } from '../../store/schema.ts';
+import { recordAccess } from '../audit/record-access.ts';
+import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
+
+/** Updated balances of stored debts, from their contract terms and the stored index series. */
+export const balanceQuery = z.object({
+  asOf: zIsoDate.optional().describe('Data do cálculo (padrão: hoje)'),
+  unpublished: z
+    .enum(['last-known', 'error'])
+    .default('last-known')
+    .describe('Mês cujo índice ainda não foi publicado: usa o último conhecido, marcado como provisório (padrão), ou recusa'),
+});
+
+const memoryLine = z.object({
+  component: z.enum(['principal', 'correction', 'interest', 'fine', 'fees']),
+  description: z.string(),
+  from: z.string().optional(),
+  to: z.string().optional(),
+  days: z.number().int().optional(),
+  index: z.object({ series: z.string(), period: z.string(), percent: z.string(), provisional: z.boolean().optional() }).optional(),
+  rate: z.string().optional(),
+  amountCents: z.number().int(),
+});
+const components = z.object({ principal: z.number().int(), correction: z.number().int(), interest: z.number().int(), fine: z.number().int(), fees: z.number().int() });
+
+export const debtBalanceOutput = z.object({
+  debtId: z.uuid(),
+  externalId: z.string(),
+  asOf: z.string(),
+  daysOverdue: z.number().int(),
+  total: z.number().int().describe('Saldo atualizado em centavos'),
+  components,
+  memory: z.array(memoryLine).describe('Memória de cálculo: cada componente, período, índice e taxa (SP Lei 14.953/2013)'),
+});
+
+export const debtorBalanceOutput = z.object({
+  debtorId: z.uuid(),
+  asOf: z.string(),
+  total: z.number().int(),
+  components,
+  debts: z.array(debtBalanceOutput),
+});
+
+export function termsOf(debt: Debt): DebtTerms {
+  return {
+    principalCents: debt.original_amount_cents,
+    dueDate: debt.due_date,
+    relationship: debt.relationship,
+    correctionIndex: (debt.correction_index as DebtTerms['correctionIndex']) ?? null,
+    interestRate: debt.interest_rate,
+    interestKind: debt.interest_rate === null ? null : (debt.interest_kind ?? 'simple'),
+    fineRate: debt.fine_rate,
+    feesRate: debt.fees_rate,
+  };
+}
+
+async function indexSetOf(tx: Tx): Promise<IndexSet> {
+  const rows = await tx.db.selectFrom('index_values').select(['series', 'period', 'value']).orderBy('series').orderBy('period').execute();
+  const values: Partial<Record<SeriesName, SeriesValue[]>> = {};
+  for (const row of rows) (values[row.series as SeriesName] ??= []).push({ period: row.period, value: row.value });
+  return new IndexSet(values);
+}
+
+function output(debt: Debt, result: BalanceResult): z.infer<typeof debtBalanceOutput> {
+  return { debtId: debt.id, externalId: debt.external_id, asOf: result.asOf, daysOverdue: result.daysOverdue, total: result.total, components: result.components, memory: result.memory };
+}
+
+type Options = { asOf: IsoDate; unpublished: 'last-known' | 'error'; route?: string | undefined };
+
+export async function debtBalance(db: Database, actor: Actor, debtId: string, options: Options) {
+  requirePermission(actor, 'debts.read');
+  return db.scoped(scopeOf(actor), async (tx) => {
+    const debt = await tx.db.selectFrom('debts').selectAll().where('id', '=', debtId).executeTakeFirst();
+    if (!debt) throw notFound('Título');
+    await recordAccess(tx, actor, { action: 'read', resource: 'balance', subjectIds: [debt.debtor_id], ...(options.route ? { route: options.route } : {}) });
+    const result = updatedBalance(termsOf(debt), [], options.asOf, await indexSetOf(tx), { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: options.unpublished });
+    return output(debt, result);
+  });
+}
+
+/** A debtor's open debts (status open), each with its memory, and their sum. */
+export async function debtorBalance(db: Database, actor: Actor, debtorId: string, options: Options) {
+  requirePermission(actor, 'debts.read');
+  return db.scoped(scopeOf(actor), async (tx) => {
+    const debtor = await tx.db.selectFrom('debtors').select('id').where('id', '=', debtorId).executeTakeFirst();
+    if (!debtor) throw notFound('Devedor');
+    const debts = await tx.db.selectFrom('debts').selectAll().where('debtor_id', '=', debtorId).where('status', '=', 'open').orderBy('due_date').orderBy('external_id').execute();
+    await recordAccess(tx, actor, { action: 'read', resource: 'balance', subjectIds: [debtorId], ...(options.route ? { route: options.route } : {}) });
+    const indices = await indexSetOf(tx);
+    const policy = { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: options.unpublished };
+    const items = debts.map((d) => output(d, updatedBalance(termsOf(d), [], options.asOf, indices, policy)));
+    const sum = (key: keyof z.infer<typeof components>) => items.reduce((s, d) => s + d.components[key], 0);
+    return {
+      debtorId,
+      asOf: options.asOf,
+      total: items.reduce((s, d) => s + d.total, 0),
+      components: { principal: sum('principal'), correction: sum('correction'), interest: sum('interest'), fine: sum('fine'), fees: sum('fees') },
+      debts: items,
+    };
+  });
+}
