@@ -65,6 +65,11 @@ describe('recupera calc (the examples of docs/calculations.md)', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/Campo principal: valor em centavos deve ser inteiro/);
     expect(calc(['plan'], '{ not json').stderr).toContain('JSON inválido');
+    expect(calc(['plan'], { method: 'price', principal: 100000, downPayment: 1000, downPaymentDate: '2025-06-01', monthlyRate: '0.02', installments: 3, firstDueDate: '2025-01-31' }).stderr)
+      .toContain('Campo downPaymentDate: a entrada deve vir antes da primeira parcela');
+    expect(calc(['balance'], { principal: 100000, dueDate: '2025-01-10', asOf: '2025-02-20', correctionIndex: 'ipca', interestRate: '0.01', indices: { ipca: [{ period: '2025-01', value: '-150' }] } }).stderr)
+      .toContain('Campo indices.ipca.0.value: variação de −100% ou menos é impossível');
+    expect(calc(['business-days', '--from', '2025-01-01', '--to', '2025-01-31', '--uf', 'SP'], undefined).code).toBe(0);
     const missing = calc(['balance'], { principal: 100000, dueDate: '2025-01-10', asOf: '2031-03-20', correctionIndex: 'igpm', interestRate: '0.01' });
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/Índice IGP-M de \w+\/\d{4} não está cadastrado/);

@@ -12,7 +12,7 @@ describe('prescription', () => {
   });
 
   it('10-year fallback (CC art. 205) with the listing still capped at 5 years (Súmula 323)', () => {
-    expect(prescriptionOf({ kind: 'other', dueDate: '2020-02-28' })).toMatchObject({ prescriptionDate: '2030-03-01', listingExpiry: '2025-03-01' });
+    expect(prescriptionOf({ kind: 'other', dueDate: '2020-02-28' })).toMatchObject({ prescriptionDate: '2030-03-01', listingExpiry: '2025-02-28' }); // 29/02/2020 + 5 years, clamped
     // due 29/02: the period ends on 01/03 of a common year (CC art. 132 §3º), prescribed from 02/03
     expect(prescriptionOf({ kind: 'contract', dueDate: '2020-02-29' }).prescriptionDate).toBe('2025-03-02');
   });

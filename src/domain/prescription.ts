@@ -1,4 +1,4 @@
-import { addDays, daysInMonth, type IsoDate } from './dates.ts';
+import { addDays, addYears, daysInMonth, type IsoDate } from './dates.ts';
 import type { DebtKind } from './debt-kinds.ts';
 
 /**
@@ -57,8 +57,11 @@ export interface PrescriptionInput {
 }
 
 export interface PrescriptionResult {
+  /** The first day on which the claim is prescribed. */
   prescriptionDate: IsoDate;
+  /** The first day on which a listing must no longer exist. */
   listingExpiry: IsoDate;
+  /** The last day on which the executive action may be filed (credit titles). */
   executiveActionUntil: IsoDate | null;
   rule: string;
   source: string;
@@ -79,9 +82,10 @@ export function prescriptionOf(input: PrescriptionInput, rules: Record<DebtKind,
   const rule = rules[input.kind];
   const original = addDays(periodEnd(input.dueDate, rule.years), 1);
   // One interruption, and only while the claim is alive (CC art. 202 caput).
-  const interrupted = !!input.interruptedOn && input.interruptedOn >= input.dueDate && input.interruptedOn < original;
+  const interrupted = !!input.interruptedOn && input.interruptedOn > input.dueDate && input.interruptedOn < original;
   const prescriptionDate = interrupted ? addDays(periodEnd(input.interruptedOn!, rule.years), 1) : original;
-  const listingByAge = addDays(periodEnd(input.dueDate, LISTING_MAX_YEARS), 1);
+  // Listing: due date + 1 day + 5 years (Súmula 323 as PRODUCT.md reads it), clamped to the month's end.
+  const listingByAge = addYears(addDays(input.dueDate, 1), LISTING_MAX_YEARS);
   const executive = EXECUTIVE_ACTION_RULES[input.kind];
   let executiveActionUntil: IsoDate | null = null;
   if (executive) {

@@ -1,8 +1,8 @@
 import { Decimal } from '../decimal.ts';
 import { addDays, daysBetween, daysInMonth, toDayNumber, type IsoDate } from '../dates.ts';
 import type { Cents } from '../money.ts';
-import type { IndexSet } from '../indices/series.ts';
-import { DEFAULT_BALANCE_POLICY, monthPieces, updatedBalance, type BalancePolicy, type DebtTerms } from './updated-balance.ts';
+import type { IndexSet, SeriesName } from '../indices/series.ts';
+import { DEFAULT_BALANCE_POLICY, monthlyPercent, monthPieces, pieceFactor, updatedBalance, type BalancePolicy, type DebtTerms } from './updated-balance.ts';
 
 /**
  * Totals of many debts at one asOf, for the daily run and the dashboards: the same numbers as
@@ -40,14 +40,18 @@ export function createBalanceCalculator(asOf: IsoDate, indices: IndexSet, policy
     let value = cache.get(index);
     if (value === undefined) {
       let factor = new Decimal(1);
+      let deflation = false;
       for (const piece of monthPieces(dueDate, asOf)) {
-        const month = addDays(piece.from, 1).slice(0, 7);
+        const start = addDays(piece.from, 1);
+        const month = start.slice(0, 7);
         const monthDays = daysInMonth(Number(month.slice(0, 4)), Number(month.slice(5, 7)));
-        const days = daysBetween(piece.from, piece.to);
-        const monthly = new Decimal(indices.percent(index as never, month)).div(100);
-        factor = factor.times(policy.partialMonth === 'compound' ? monthly.plus(1).pow(new Decimal(days).div(monthDays)) : monthly.times(days).div(monthDays).plus(1));
+        const monthly = monthlyPercent(indices, index as SeriesName, month, policy, asOf).percent.div(100);
+        if (monthly.isNegative()) deflation = true;
+        factor = factor.times(pieceFactor(monthly, Number(start.slice(8, 10)) - 1, daysBetween(piece.from, piece.to), monthDays, policy.partialMonth));
       }
-      cache.set(index, (value = factor.minus(1).toNumber()));
+      // A month of deflation only gives back correction (never below nominal): no closed form; NaN sends the debt to the full calculation.
+      if (deflation) factor = new Decimal(NaN);
+      cache.set(index, (value = factor.isNaN() ? NaN : factor.minus(1).toNumber()));
     }
     return value;
   };
@@ -55,7 +59,7 @@ export function createBalanceCalculator(asOf: IsoDate, indices: IndexSet, policy
   return function totalOf(terms: DebtTerms): Cents {
     const due = dueOf(terms.dueDate);
     const days = due.days;
-    if (days <= 0) return terms.principalCents;
+    if (days <= 0 || (terms.payableUntil !== undefined && terms.payableUntil >= asOf)) return terms.principalCents;
     if (terms.interestRate === null || terms.correctionIndex === null || !terms.interestKind) return updatedBalance(terms, [], asOf, indices, policy).total;
     const p = terms.principalCents;
     const rate = ratioOf(terms.interestRate);

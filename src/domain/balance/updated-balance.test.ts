@@ -81,11 +81,11 @@ describe('updated balance: hand-worked examples', () => {
   it('uses the legal regime when the contract sets neither rate nor index: Selic, then IPCA + taxa legal', () => {
     // due 31/07/2024, asOf 30/09/2024:
     //  01–29/08 (29 of 31 days): Selic 0,87% → interest 1.000,00 × 0,87% × 29/31 = 8,1387…; no correction (Selic covers it)
-    //  30–31/08 (2 days): IPCA −0,02% ^(2/31) corrects everything; taxa legal 0,5% × 2/31 on the corrected capital
-    //  09/2024 (30 days): IPCA 0,44%; taxa legal 0,45% × 30/30
-    //  correction = 4,3870… → 4,39; interest = 13,0181… → 13,02
+    //  30–31/08 (2 days): IPCA −0,02% — deflation with no correction to give back changes nothing; taxa legal 0,5% × 2/31
+    //  09/2024 (30 days): IPCA 0,44% on 1.000,00 = 4,40 (interest corrected too); taxa legal 0,45% × 30/30 on 1.004,40
+    //  correction = 4,40; interest = (8,1387 + 0,3226) × 1,0044 + 4,5198 = 13,0183… → 13,02
     const r = updatedBalance({ ...base, dueDate: '2024-07-31', correctionIndex: null, interestRate: null, interestKind: null, fineRate: null }, [], '2024-09-30', indices);
-    expect(r.components).toEqual({ principal: 100_000, correction: 439, interest: 1_302, fine: 0, fees: 0 });
+    expect(r.components).toEqual({ principal: 100_000, correction: 440, interest: 1_302, fine: 0, fees: 0 });
     expect(r.memory.filter((l) => l.component === 'interest' && l.index && l.index.series !== 'ipca').map((l) => [l.index!.series, l.from, l.to])).toEqual([
       ['selic', '2024-08-01', '2024-08-29'],
       ['taxa_legal', '2024-08-30', '2024-08-31'],
@@ -103,6 +103,36 @@ describe('updated balance: hand-worked examples', () => {
     expect(() => updatedBalance({ ...base, correctionIndex: 'ipca' }, [], '2025-03-20', gap, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known' })).toThrow(/fevereiro\/2025/);
   });
 
+  it('rounds an exact half centavo up, even when the division by 30 is split by month', () => {
+    // 109,30 × 1% × 150/30 = 5,465 → 5,47 (a 40-digit quotient gives 546,4999…; snapped first)
+    const r = updatedBalance({ ...base, principalCents: 10_930, dueDate: '2025-07-03', fineRate: null }, [], '2025-11-30', indices);
+    expect(r.components.interest).toBe(547);
+  });
+
+  it('never lets deflation take the debt below its nominal value (STJ REsp 1.265.580)', () => {
+    const deflation = new IndexSet({ igpm: [{ period: '2023-05', value: '0.5' }, { period: '2023-06', value: '-1.0' }, { period: '2023-07', value: '-0.7' }] });
+    // May +0,5% adds 5,00; June −1% gives back only those 5,00; July changes nothing
+    const r = updatedBalance({ ...base, dueDate: '2023-04-30', correctionIndex: 'igpm', fineRate: null, interestRate: '0' }, [], '2023-07-31', deflation);
+    expect(r.components).toMatchObject({ principal: 100_000, correction: 0 });
+    expect(r.memory.some((l) => l.description.startsWith('Deflação'))).toBe(true);
+  });
+
+  it('does not charge a due date that fell on a day without bank business, paid on the next business day', () => {
+    // due Saturday 01/03/2025; Carnaval Monday and Tuesday; payable until Wednesday 05/03
+    const terms = { ...base, dueDate: '2025-03-01', payableUntil: '2025-03-05' };
+    expect(updatedBalance(terms, [], '2025-03-05', indices)).toMatchObject({ total: 100_000, daysOverdue: 0 });
+    // one day later it is late, counted from the original due date: 5 days
+    expect(updatedBalance(terms, [], '2025-03-06', indices)).toMatchObject({ daysOverdue: 5, components: { interest: 167, fine: 2_000 } });
+  });
+
+  it('gives the same linear correction for a month cut into pieces', () => {
+    const linear = { ...DEFAULT_BALANCE_POLICY, partialMonth: 'linear' as const };
+    const terms = { ...base, correctionIndex: 'ipca' as const };
+    const whole = updatedBalance(terms, [], '2025-03-20', indices, linear);
+    const cut = updatedBalance(terms, [{ date: '2025-02-14', amountCents: 0 }], '2025-03-20', indices, linear);
+    expect(cut.components.correction).toBe(whole.components.correction);
+  });
+
   it('charges nothing before the due date', () => {
     const r = updatedBalance({ ...base, feesRate: '0.1' }, [{ date: '2025-01-05', amountCents: 10_000 }], '2025-01-10', indices);
     expect(r.total).toBe(90_000);
@@ -115,6 +145,11 @@ const months = Array.from({ length: 48 }, (_, i) => `${2022 + Math.floor(i / 12)
 const positive = new IndexSet({
   ipca: months.map((period, i) => ({ period, value: String(((i * 37) % 120) / 100) })),
   igpm: months.map((period, i) => ({ period, value: String(((i * 53) % 150) / 100) })),
+});
+// IGP-M-like: negative months too
+const mixed = new IndexSet({
+  ipca: months.map((period, i) => ({ period, value: String(((i * 37) % 120) / 100) })),
+  igpm: months.map((period, i) => ({ period, value: String((((i * 53) % 250) - 100) / 100) })),
 });
 const termsArb = fc.record({
   principalCents: fc.integer({ min: 1, max: 5_000_000_000 }),
@@ -133,12 +168,29 @@ describe('updated balance: properties', () => {
       fc.property(termsArb, fc.integer({ min: 0, max: 700 }), fc.array(fc.record({ day: fc.integer({ min: 0, max: 700 }), amountCents: fc.integer({ min: 1, max: 1_000_000 }) }), { maxLength: 4 }), (terms, offset, pays) => {
         const asOf = addDays(terms.dueDate, offset);
         const payments = pays.map((p) => ({ date: addDays(terms.dueDate, p.day % (offset + 1)), amountCents: p.amountCents }));
-        const r = updatedBalance(terms, payments, asOf, positive);
+        const r = updatedBalance(terms, payments, asOf, mixed);
         for (const component of ['principal', 'correction', 'interest', 'fine', 'fees'] as const) {
           expect(sumOf(r.memory.filter((l) => l.component === component))).toBe(r.components[component]);
         }
         expect(sumOf(r.memory)).toBe(r.total);
         expect(r.total).toBeGreaterThanOrEqual(0);
+        expect(r.components.correction).toBeGreaterThanOrEqual(0); // never below the nominal value
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('paying exactly the total shown leaves nothing owed and no credit', () => {
+    fc.assert(
+      fc.property(termsArb, fc.integer({ min: 0, max: 700 }), fc.integer({ min: 0, max: 200 }), (terms, offset, later) => {
+        const payDay = addDays(terms.dueDate, offset);
+        const shown = updatedBalance(terms, [], payDay, mixed).total;
+        // on the day it was shown, and still settled when looked at later
+        const laterDay = addDays(payDay, later);
+        for (const asOf of [payDay, laterDay <= '2025-12-31' ? laterDay : payDay]) { // the synthetic series ends in 12/2025
+          const after = updatedBalance(terms, [{ date: payDay, amountCents: shown }], asOf, mixed);
+          expect([after.total, after.creditCents]).toEqual([0, 0]);
+        }
       }),
       { numRuns: 300 },
     );
@@ -157,10 +209,10 @@ describe('updated balance: properties', () => {
 
   it('the bulk calculator gives exactly the same totals as the full calculation', () => {
     const asOf = '2025-11-30';
-    const calculator = createBalanceCalculator(asOf, positive);
+    const calculator = createBalanceCalculator(asOf, mixed);
     fc.assert(
       fc.property(termsArb, (terms) => {
-        expect(calculator(terms)).toBe(updatedBalance(terms, [], asOf, positive).total);
+        expect(calculator(terms)).toBe(updatedBalance(terms, [], asOf, mixed).total);
       }),
       { numRuns: 500 },
     );

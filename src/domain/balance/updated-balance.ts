@@ -1,5 +1,5 @@
 import { Decimal } from '../decimal.ts';
-import { addDays, daysBetween, daysInMonth, formatDateBR, type IsoDate } from '../dates.ts';
+import { addDays, addMonths, daysBetween, daysInMonth, formatDateBR, type IsoDate } from '../dates.ts';
 import { formatBRL, type Cents } from '../money.ts';
 import { formatPeriod, SERIES, type IndexSet, type SeriesName } from '../indices/series.ts';
 
@@ -28,6 +28,11 @@ export interface DebtTerms {
   fineRate: string | null;
   /** Collection fees as a fraction; only when the contract has the clause. */
   feesRate: string | null;
+  /**
+   * A due date on a day without bank business is payable on the next business day without
+   * charges (BusinessCalendar.nextBusinessDay): until this date the debt is not late.
+   */
+  payableUntil?: IsoDate | undefined;
 }
 
 export interface Payment {
@@ -59,6 +64,8 @@ export interface BalancePolicy {
   legacyCorrectionIndex: CorrectionIndexName;
   /** A month whose index is not published yet: 'error' (default) or use the last known value, marked provisional. */
   unpublishedMonth: 'error' | 'last-known';
+  /** With 'last-known': how many months before asOf's month may be provisional; older gaps are errors. */
+  maxProvisionalMonths: number;
 }
 
 export const DEFAULT_BALANCE_POLICY: BalancePolicy = {
@@ -70,6 +77,7 @@ export const DEFAULT_BALANCE_POLICY: BalancePolicy = {
   legalRegimeSince: '2024-08-30',
   legacyCorrectionIndex: 'ipca',
   unpublishedMonth: 'error',
+  maxProvisionalMonths: 6,
 };
 
 export type Component = 'principal' | 'correction' | 'interest' | 'fine' | 'fees';
@@ -102,7 +110,11 @@ export interface BalanceResult {
 
 const ZERO = new Decimal(0);
 const ONE = new Decimal(1);
-const round = (value: Decimal): number => value.toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
+/**
+ * Half up to the centavo. Values are first cut to 10 decimal places of a centavo (half up): a
+ * 40-digit quotient such as 546,49999…9 is an exact tie (546,5) that lost its last digit.
+ */
+export const round = (value: Decimal): number => value.toDecimalPlaces(10, Decimal.ROUND_HALF_UP).toDecimalPlaces(0, Decimal.ROUND_HALF_UP).toNumber();
 const minRate = (rate: string | null, cap: string): Decimal | null => (rate === null ? null : Decimal.min(new Decimal(rate), new Decimal(cap)));
 
 /** Accumulates one component exactly and records memory lines whose rounded amounts add up to its rounded total. */
@@ -119,6 +131,11 @@ class Ledger {
 
   get(component: Component): Decimal {
     return this.exact[component];
+  }
+
+  /** Brings every component to its rounded value (what the debtor was shown), changing no line. */
+  snap(): void {
+    for (const component of Object.keys(this.exact) as Component[]) this.exact[component] = new Decimal(round(this.exact[component]));
   }
 }
 
@@ -148,8 +165,22 @@ export function updatedBalance(terms: DebtTerms, payments: readonly Payment[], a
   const sorted = [...payments].filter((p) => p.date <= asOf).sort((a, b) => (a.date < b.date ? -1 : a.date > b.date ? 1 : 0));
   let credit = ZERO;
 
-  const applyPayment = (payment: Payment) => {
+  const feesRate = minRate(terms.feesRate, policy.feesCap);
+  const applyPayment = (payment: Payment, afterDue: boolean) => {
+    // A payment settles the amounts as shown, in centavos: paying the total shown leaves zero.
+    ledger.snap();
     let left = new Decimal(payment.amountCents);
+    if (afterDue && feesRate && feesRate.gt(0)) {
+      // With a fees clause, each payment after the due date carries its fees: P = debt part × (1 + h).
+      const owed = (['principal', 'correction', 'interest', 'fine'] as const).reduce((sum, c) => sum.plus(ledger.get(c)), ZERO);
+      const debtPart = Decimal.min(owed, new Decimal(round(left.div(feesRate.plus(1)))));
+      const fees = new Decimal(round(debtPart.times(feesRate)));
+      if (fees.gt(0)) {
+        ledger.add('fees', fees, { description: `Honorários de ${pct(feesRate)} sobre ${brl(debtPart.toNumber())} recebidos em ${br(payment.date)} (cláusula contratual)`, rate: feesRate.toString(), from: payment.date });
+        ledger.add('fees', fees.negated(), { description: `Pagamento de ${brl(payment.amountCents)} em ${br(payment.date)}: parte dos honorários`, from: payment.date });
+        left = left.minus(fees);
+      }
+    }
     // CC art. 354: interest first, then the fine, then the capital (correction, then principal).
     for (const component of ['interest', 'fine', 'fees', 'correction', 'principal'] as const) {
       const owed = ledger.get(component);
@@ -161,16 +192,17 @@ export function updatedBalance(terms: DebtTerms, payments: readonly Payment[], a
     credit = credit.plus(left);
   };
 
-  const daysOverdue = Math.max(0, daysBetween(terms.dueDate, asOf));
+  const late = asOf > (terms.payableUntil && terms.payableUntil > terms.dueDate ? terms.payableUntil : terms.dueDate);
+  const daysOverdue = late ? daysBetween(terms.dueDate, asOf) : 0;
   if (daysOverdue > 0) {
     // Payments on or before the due date reduce the principal before any charge.
-    for (const payment of sorted.filter((p) => p.date <= terms.dueDate)) applyPayment(payment);
+    for (const payment of sorted.filter((p) => p.date <= terms.dueDate)) applyPayment(payment, false);
     const fineCap = terms.relationship === 'consumer' ? policy.consumerFineCap : policy.usuryLawAppliesToB2b ? policy.usuryFineCap : '1';
     const fineRate = minRate(terms.fineRate, fineCap);
     const base = ledger.get('principal');
     if (fineRate && fineRate.gt(0) && base.gt(0)) {
       const capped = terms.fineRate !== null && new Decimal(terms.fineRate).gt(fineRate);
-      const source = terms.relationship === 'consumer' ? 'CDC art. 52 §1º' : 'Decreto 22.626/1933 art. 9º';
+      const source = terms.relationship === 'consumer' ? 'CDC art. 52 §1º' : policy.usuryLawAppliesToB2b ? 'Decreto 22.626/1933 art. 9º' : 'contrato';
       ledger.add('fine', base.times(fineRate), {
         description: `Multa de ${pct(fineRate)} sobre ${brl(round(base))}, cobrada uma vez${capped ? ` (contrato previa ${pct(new Decimal(terms.fineRate!))}; limitada a ${pct(fineRate)}, ${source})` : ''}`,
         rate: fineRate.toString(),
@@ -198,19 +230,25 @@ export function updatedBalance(terms: DebtTerms, payments: readonly Payment[], a
       const index = correctionIndexFor(terms, afterLaw, policy);
       let correctionPercent: Decimal = ZERO;
       if (index) {
-        const { percent, provisional } = monthlyPercent(indices, index, month, policy);
+        const { percent, provisional } = monthlyPercent(indices, index, month, policy, asOf);
         correctionPercent = percent;
         const monthly = percent.div(100);
-        const factor = policy.partialMonth === 'compound' ? ONE.plus(monthly).pow(new Decimal(days).div(monthDays)) : ONE.plus(monthly.times(days).div(monthDays));
+        const factor = pieceFactor(monthly, Number(periodStart.slice(8, 10)) - 1, days, monthDays, policy.partialMonth);
         const indexInfo = { series: index as SeriesName, period: month, percent: percent.toString(), ...(provisional ? { provisional } : {}) };
         const g = factor.minus(1);
         const capital = ledger.get('principal').plus(ledger.get('correction'));
-        if (!g.isZero()) {
-          ledger.add('correction', capital.times(g), { description: `Correção pelo ${SERIES[index].label} de ${formatPeriod(month)} (${pctText(percent)}), ${days} de ${monthDays} dias`, ...span, index: indexInfo });
+        const label = `${SERIES[index].label} de ${formatPeriod(month)} (${pctText(percent)}), ${days} de ${monthDays} dias`;
+        if (g.gt(0)) {
+          ledger.add('correction', capital.times(g), { description: `Correção pelo ${label}`, ...span, index: indexInfo });
           for (const component of ['interest', 'fine'] as const) {
             const owed = ledger.get(component);
             if (owed.gt(0)) ledger.add(component, owed.times(g), { description: `Correção de ${LABELS[component]} pelo ${SERIES[index].label} de ${formatPeriod(month)}`, ...span, index: indexInfo });
           }
+        } else if (g.lt(0) && ledger.get('correction').gt(0)) {
+          // Deflation only gives back correction already added: the debt never falls below its
+          // nominal value, and interest and fine keep theirs (STJ, REsp 1.265.580).
+          const back = Decimal.max(capital.times(g), ledger.get('correction').negated());
+          ledger.add('correction', back, { description: `Deflação pelo ${label}, limitada à correção já aplicada`, ...span, index: indexInfo });
         }
       }
 
@@ -227,7 +265,7 @@ export function updatedBalance(terms: DebtTerms, payments: readonly Payment[], a
           }
         } else {
           const series: SeriesName = afterLaw ? 'taxa_legal' : 'selic';
-          const { percent, provisional } = monthlyPercent(indices, series, month, policy);
+          const { percent, provisional } = monthlyPercent(indices, series, month, policy, asOf);
           // Before Lei 14.905/2024 the Selic covers correction and interest; when the contract's own index
           // corrected the debt, only the Selic beyond it is interest (never negative). From it, the taxa legal.
           let monthly = percent.div(100);
@@ -245,18 +283,19 @@ export function updatedBalance(terms: DebtTerms, payments: readonly Payment[], a
           });
         }
       }
-      while (paymentIndex < due.length && due[paymentIndex]!.date === piece.to) applyPayment(due[paymentIndex++]!);
+      while (paymentIndex < due.length && due[paymentIndex]!.date === piece.to && piece.to !== asOf) applyPayment(due[paymentIndex++]!, true);
     }
   } else {
-    for (const payment of sorted) applyPayment(payment);
+    for (const payment of sorted) applyPayment(payment, false);
   }
 
   // Fees on what is owed at asOf, only with the contract clause (STJ REsp 1.002.445), as their own line.
-  const feesRate = minRate(terms.feesRate, policy.feesCap);
   if (daysOverdue > 0 && feesRate && feesRate.gt(0)) {
     const owed = (['principal', 'correction', 'interest', 'fine'] as const).reduce((sum, c) => sum + round(ledger.get(c)), 0);
     if (owed > 0) ledger.add('fees', new Decimal(owed).times(feesRate), { description: `Honorários de cobrança de ${pct(feesRate)} sobre ${brl(owed)} (cláusula contratual)`, rate: feesRate.toString() });
   }
+  // Payments on asOf itself settle the balance as shown on that day, fees included.
+  if (daysOverdue > 0) for (const payment of sorted.filter((p) => p.date === asOf)) applyPayment(payment, false);
 
   const components = {
     principal: round(ledger.get('principal')),
@@ -283,11 +322,25 @@ function correctionIndexFor(terms: DebtTerms, afterLaw: boolean, policy: Balance
   return terms.interestRate === null ? null : policy.legacyCorrectionIndex; // before it, the Selic included correction
 }
 
-function monthlyPercent(indices: IndexSet, series: SeriesName, month: string, policy: BalancePolicy): { percent: Decimal; provisional: boolean } {
+export function monthlyPercent(indices: IndexSet, series: SeriesName, month: string, policy: BalancePolicy, asOf?: IsoDate): { percent: Decimal; provisional: boolean } {
   if (indices.has(series, month) || policy.unpublishedMonth === 'error') return { percent: new Decimal(indices.percent(series, month)), provisional: false };
   const last = indices.lastPeriod(series);
-  if (last === null || last > month) return { percent: new Decimal(indices.percent(series, month)), provisional: false }; // a gap in the past is always an error
+  const oldestProvisional = asOf ? addMonths(`${asOf.slice(0, 7)}-01`, -policy.maxProvisionalMonths).slice(0, 7) : month;
+  // A gap in the past, or a month too far from asOf, is always an error.
+  if (last === null || last > month || month < oldestProvisional || addMonths(`${last}-01`, 1).slice(0, 7) < oldestProvisional) {
+    return { percent: new Decimal(indices.percent(series, month)), provisional: false };
+  }
   return { percent: new Decimal(indices.percent(series, last)), provisional: true };
+}
+
+/**
+ * The correction factor of a piece of a month: days s+1 … s+days of a month of n days.
+ * Compound: (1 + v)^(days/n). Linear: (1 + v·(s+days)/n) ÷ (1 + v·s/n), so that cutting a month
+ * into pieces (a payment, the 2024 law) gives the same month as one piece.
+ */
+export function pieceFactor(monthly: Decimal, startOffset: number, days: number, monthDays: number, kind: 'compound' | 'linear'): Decimal {
+  if (kind === 'compound') return ONE.plus(monthly).pow(new Decimal(days).div(monthDays));
+  return ONE.plus(monthly.times(startOffset + days).div(monthDays)).div(ONE.plus(monthly.times(startOffset).div(monthDays)));
 }
 
 export const LABELS: Record<Component, string> = {

@@ -1,4 +1,5 @@
 import { Decimal } from '../decimal.ts';
+import { isIsoDate } from '../dates.ts';
 import { AppError } from '../../shared/errors.ts';
 
 /**
@@ -98,7 +99,7 @@ export function parseSgsExport(text: string, series: SeriesName): { ok: true; va
   const values: SeriesValue[] = [];
   for (const row of rows) {
     const date = /^(\d{2})\/(\d{2})\/(\d{4})$/.exec(row.data);
-    if (!date || Number(date[2]) < 1 || Number(date[2]) > 12 || Number(date[1]) < 1 || Number(date[1]) > 31) {
+    if (!date || !isIsoDate(`${date[3]}-${date[2]}-${date[1]}`)) {
       problems.push({ line: row.line, field: 'data', value: row.data, reason: 'data deve estar no formato dd/mm/aaaa' });
       continue;
     }

@@ -36,6 +36,12 @@ describe('installment plans', () => {
     expect(plan.total).toBe(100_000 + plan.installments.reduce((s, i) => s + i.amount, 0));
   });
 
+  it('SAC of a tiny amount in many installments never has a negative installment', () => {
+    const plan = buildPlan({ method: 'sac', principal: 1_000, monthlyRate: '0.01', installments: 60, firstDueDate: '2026-01-31' });
+    expect(plan.installments.every((i) => i.amortization === 16 || i.amortization === 17)).toBe(true);
+    expect(() => buildPlan({ method: 'price', principal: 100_000, downPayment: 1_000, downPaymentDate: '2025-06-01', monthlyRate: '0.02', installments: 3, firstDueDate: '2025-01-31' })).toThrow(/down payment date/);
+  });
+
   it('CET agrees with the closed form for a single payment: (A/F)^(365/d) − 1', () => {
     const cet = effectiveCost(100_000, '2025-01-01', [{ dueDate: '2025-03-02', amount: 104_000 }]); // 60 days
     const expected = new Decimal(104_000).div(100_000).pow(new Decimal(365).div(60)).minus(1);
@@ -54,8 +60,12 @@ describe('installment plans', () => {
           expect(plan.installments.reduce((s, i) => s + i.amortization, 0)).toBe(principal);
           expect(plan.installments.at(-1)!.balance).toBe(0);
           expect(plan.total).toBe(plan.installments.reduce((s, i) => s + i.amount, 0));
-          for (const i of plan.installments) expect(i.amount).toBe(i.interest + i.amortization);
-          if (method === 'price') {
+          for (const i of plan.installments) {
+            expect(i.amount).toBe(i.interest + i.amortization);
+            expect(i.amortization).toBeGreaterThanOrEqual(0);
+            expect(i.balance).toBeGreaterThanOrEqual(0);
+          }
+          if (method === 'price' && principal >= installments * 1_000) { // level up to rounding once installments are at least R$ 10
             const level = plan.installments[0]!.amount;
             expect(plan.installments.slice(0, -1).every((i) => i.amount === level)).toBe(true);
             // each rounding is at most half a centavo, and it compounds at the plan's rate

@@ -61,18 +61,22 @@ export function buildPlan(request: PlanRequest): Plan {
   const rate = new Decimal(monthlyRate);
   if (rate.isNegative()) throw new RangeError('monthlyRate must not be negative');
   const startDate = request.downPaymentDate ?? addMonths(request.firstDueDate, -1);
+  if (startDate >= request.firstDueDate) throw new RangeError('the down payment date must come before the first installment');
 
   const pmt = rate.isZero()
     ? new Decimal(financed).div(n)
     : new Decimal(financed).times(rate).div(new Decimal(1).minus(rate.plus(1).pow(-n)));
   const level = round(pmt);
-  const amortizationSac = round(new Decimal(financed).div(n));
 
   const rows: PlanInstallment[] = [];
   let balance = financed;
   for (let k = 1; k <= n; k++) {
     const interest = round(new Decimal(balance).times(rate));
-    let amortization = request.method === 'price' ? level - interest : amortizationSac;
+    // SAC: cumulative rounding (k·F/n rounded minus (k−1)·F/n rounded): every amortization within a
+    // centavo of F/n, never negative, and they add up to F exactly.
+    let amortization = request.method === 'price' ? level - interest : round(new Decimal(financed).times(k).div(n)) - round(new Decimal(financed).times(k - 1).div(n));
+    // Rounding of tiny amounts at high rates must not overshoot: never negative, never beyond the balance.
+    amortization = Math.min(Math.max(amortization, 0), balance);
     if (k === n) amortization = balance; // the last installment closes the balance exactly
     balance -= amortization;
     const scheduled = addMonths(request.firstDueDate, k - 1);
@@ -111,7 +115,10 @@ export function effectiveCost(financed: Cents, start: IsoDate, flows: ReadonlyAr
   const presentValue = (yearly: number) => flows.reduce((s, f, i) => s + f.amount / Math.pow(1 + yearly, years[i]!), 0);
   let low = -0.99;
   let high = 1;
-  while (presentValue(high) > financed) high = high * 2 + 1;
+  for (let i = 0; presentValue(high) > financed; i++) {
+    if (i > 60) throw new RangeError('the cash flows have no internal rate of return');
+    high = high * 2 + 1;
+  }
   for (let i = 0; i < 300 && high - low > 1e-13; i++) {
     const mid = (low + high) / 2;
     if (presentValue(mid) > financed) low = mid;

@@ -1,4 +1,5 @@
 import { z, zIsoDate } from '../../api/zod.ts';
+import { BusinessCalendar } from '../../domain/calendar/business-days.ts';
 import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalanceResult, type DebtTerms } from '../../domain/balance/updated-balance.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { IndexSet, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
@@ -47,6 +48,8 @@ export const debtorBalanceOutput = z.object({
   debts: z.array(debtBalanceOutput),
 });
 
+const BANK_CALENDAR = new BusinessCalendar();
+
 export function termsOf(debt: Debt): DebtTerms {
   return {
     principalCents: debt.original_amount_cents,
@@ -57,6 +60,8 @@ export function termsOf(debt: Debt): DebtTerms {
     interestKind: debt.interest_rate === null ? null : (debt.interest_kind ?? 'simple'),
     fineRate: debt.fine_rate,
     feesRate: debt.fees_rate,
+    // Payable without charges on the next day with bank business (national bank calendar).
+    payableUntil: BANK_CALENDAR.nextBusinessDay(debt.due_date),
   };
 }
 

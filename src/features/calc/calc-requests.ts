@@ -1,5 +1,8 @@
 import { z, zIsoDate, zUf } from '../../api/zod.ts';
 import { DEBT_KINDS, type DebtKind } from '../../domain/debt-kinds.ts';
+import { daysInMonth } from '../../domain/dates.ts';
+import { MAX_AMOUNT_CENTS } from '../../domain/money.ts';
+import { DEFAULT_MUNICIPAL_HOLIDAYS } from '../../domain/calendar/holidays.ts';
 import { BusinessCalendar } from '../../domain/calendar/business-days.ts';
 import { updatedBalance, DEFAULT_BALANCE_POLICY, type BalanceResult } from '../../domain/balance/updated-balance.ts';
 import { buildPlan } from '../../domain/plans/installment-plan.ts';
@@ -11,9 +14,17 @@ import { AppError } from '../../shared/errors.ts';
  * The JSON interface of the calculation engine (`recupera calc …`, docs/calculations.md):
  * amounts in centavos (integers), rates as decimal strings, dates ISO, names in camelCase.
  */
-const zRate = z.string().regex(/^\d+(\.\d+)?$/, 'taxa deve ser um decimal em texto, ex.: "0.02" para 2%');
-const zAmount = z.number().int('valor em centavos deve ser inteiro').min(0);
-const zSeriesValues = z.array(z.object({ period: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'período AAAA-MM ou AAAA-MM-DD'), value: z.string().regex(/^-?\d+(\.\d+)?$/) }));
+const zRate = z
+  .string()
+  .regex(/^\d+(\.\d+)?$/, 'taxa deve ser um decimal em texto, ex.: "0.02" para 2%')
+  .refine((v) => Number(v) <= 1, 'taxa acima de 100% (use a fração: "0.02" é 2%)');
+const zAmount = z.number().int('valor em centavos deve ser inteiro').min(0).max(MAX_AMOUNT_CENTS, 'valor acima de R$ 10.000.000.000,00');
+const zSeriesValues = z.array(
+  z.object({
+    period: z.string().regex(/^\d{4}-\d{2}(-\d{2})?$/, 'período AAAA-MM ou AAAA-MM-DD'),
+    value: z.string().regex(/^-?\d+(\.\d+)?$/, 'percentual em texto, ex.: "0.42"').refine((v) => Number(v) > -100, 'variação de −100% ou menos é impossível'),
+  }),
+);
 
 const debtSchema = z.object({
   id: z.string().optional(),
@@ -26,6 +37,8 @@ const debtSchema = z.object({
   fineRate: zRate.nullable().default(null),
   feesRate: zRate.nullable().default(null),
   payments: z.array(z.object({ date: zIsoDate, amount: zAmount })).default([]),
+  /** Where it is paid: a due date on a day without bank business there is payable on the next business day. */
+  uf: zUf.optional(),
 });
 
 export const balanceRequest = z
@@ -52,7 +65,9 @@ const zMunicipalHolidays = z.record(
   z.string().regex(/^[A-Za-z]{2}\/.+$/, 'chave no formato UF/Cidade'),
   z.array(
     z.union([
-      z.object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), name: z.string(), source: z.string(), from: z.number().int().optional(), to: z.number().int().optional() }),
+      z
+        .object({ month: z.number().int().min(1).max(12), day: z.number().int().min(1).max(31), name: z.string(), source: z.string(), from: z.number().int().optional(), to: z.number().int().optional() })
+        .refine((h) => h.day <= daysInMonth(2000, h.month), 'dia inexistente nesse mês'),
       z.object({ easter: z.number().int().min(-70).max(70), name: z.string(), source: z.string(), from: z.number().int().optional(), to: z.number().int().optional() }),
     ]),
   ),
@@ -110,6 +125,7 @@ function balanceOfDebt(debt: z.infer<typeof debtSchema>, input: BalanceInput, in
       interestKind: debt.interestKind,
       fineRate: debt.fineRate,
       feesRate: debt.feesRate,
+      payableUntil: new BusinessCalendar({ uf: debt.uf }).nextBusinessDay(debt.dueDate),
     },
     debt.payments.map((p) => ({ date: p.date, amountCents: p.amount })),
     input.asOf,
@@ -155,6 +171,7 @@ export function calcBalance(raw: unknown, shipped: Partial<Record<SeriesName, Se
 export function calcPlan(raw: unknown) {
   const input = parseRequest(planRequest, raw);
   if (input.businessDays && !input.uf) throw new AppError('validation', 'Campo uf: informe a UF para mover os vencimentos para dias úteis', { field: 'uf' });
+  if (input.downPaymentDate && input.downPaymentDate >= input.firstDueDate) throw new AppError('validation', 'Campo downPaymentDate: a entrada deve vir antes da primeira parcela', { field: 'downPaymentDate' });
   if (input.downPayment !== undefined && input.downPayment >= input.principal) throw new AppError('validation', 'Campo downPayment: a entrada deve ser menor que o valor negociado', { field: 'downPayment' });
   const plan = buildPlan({
     method: input.method,
@@ -164,7 +181,7 @@ export function calcPlan(raw: unknown) {
     firstDueDate: input.firstDueDate,
     ...(input.downPayment !== undefined ? { downPayment: input.downPayment } : {}),
     ...(input.downPaymentDate ? { downPaymentDate: input.downPaymentDate } : {}),
-    ...(input.businessDays ? { calendar: new BusinessCalendar({ uf: input.uf, city: input.city, ...(input.municipalHolidays ? { municipalHolidays: input.municipalHolidays } : {}) }) } : {}),
+    ...(input.businessDays ? { calendar: new BusinessCalendar({ uf: input.uf, city: input.city, ...(input.municipalHolidays ? { municipalHolidays: { ...DEFAULT_MUNICIPAL_HOLIDAYS, ...input.municipalHolidays } } : {}) }) } : {}),
   });
   return plan;
 }
@@ -177,7 +194,7 @@ export function calcPrescription(raw: unknown) {
 export function calcBusinessDays(raw: unknown) {
   const input = parseRequest(businessDaysRequest, raw);
   if (input.to < input.from) throw new AppError('validation', 'Campo to: a data final é anterior à inicial', { field: 'to' });
-  const calendar = new BusinessCalendar({ uf: input.uf, city: input.city, kind: input.calendar, ...(input.municipalHolidays ? { municipalHolidays: input.municipalHolidays } : {}) });
+  const calendar = new BusinessCalendar({ uf: input.uf, city: input.city, kind: input.calendar, ...(input.municipalHolidays ? { municipalHolidays: { ...DEFAULT_MUNICIPAL_HOLIDAYS, ...input.municipalHolidays } } : {}) });
   return {
     businessDays: calendar.countBusinessDays(input.from, input.to),
     holidays: calendar.holidaysBetween(input.from, input.to).map((h) => ({ date: h.date, name: h.name, scope: h.scope, source: h.source })),
