@@ -24,7 +24,7 @@ afterAll(async () => {
 });
 
 const get = (url: string, role = 'admin') => app.inject({ method: 'GET', url, headers: bearer(tokens[role]!) });
-const send = (method: 'POST' | 'PATCH', url: string, payload: unknown, role = 'admin') =>
+const send = (method: 'POST' | 'PATCH' | 'PUT', url: string, payload: unknown, role = 'admin') =>
   app.inject({ method, url, headers: bearer(tokens[role]!), payload: payload as Record<string, unknown> });
 
 describe('service', () => {
@@ -226,6 +226,41 @@ describe('updated balances', () => {
     const refused = await get(`/api/debts/${debtId}/balance?asOf=2026-11-20&unpublished=error`);
     expect(refused.statusCode).toBe(400);
     expect(refused.json().detail).toMatch(/Índice IPCA de agosto\/2026 não está cadastrado/);
+  });
+});
+
+describe('dunning schedules and templates', () => {
+  const EMAIL = 'Olá, {{primeiroNome debtor.name}}.\n{{discriminacao}}\n{{identificacaoCredor}}\nNegocie em {{portalUrl}}.';
+
+  it('saves a template only when it identifies the creditor, itemizes the amount and uses no forbidden wording', async () => {
+    const threat = await send('PUT', '/api/templates', { key: 'ameaca', channel: 'email', body: `${EMAIL}\nOu chamaremos a polícia.` }, 'supervisor');
+    expect(threat.statusCode).toBe(400);
+    expect(threat.json().detail).toContain('linguagem proibida (threat)');
+    expect(threat.json().detail).toContain('CDC art. 71');
+    const bare = await send('PUT', '/api/templates', { key: 'seco', channel: 'email', body: 'Pague {{brl balance.total}}.' }, 'supervisor');
+    expect(bare.json().detail).toContain('CDC art. 42-A');
+    const ok = await send('PUT', '/api/templates', { key: 'aviso-email', channel: 'email', body: EMAIL }, 'supervisor');
+    expect(ok.statusCode).toBe(200);
+    expect((await send('PUT', '/api/templates', { key: 'aviso-email', channel: 'email', body: EMAIL }, 'collector')).statusCode).toBe(403);
+    const preview = (await send('POST', '/api/templates/preview', { channel: 'sms', body: '{{primeiroNome debtor.name}}, veja seu débito: {{portalUrl}}' }, 'supervisor')).json();
+    expect(preview).toEqual({ text: 'Maria, veja seu débito: https://portal.recupera.dev/p/8fK2x', problems: [] });
+  });
+
+  it('creates a schedule as version 1 and keeps every edit as a new version', async () => {
+    await send('PUT', '/api/templates', { key: 'aviso-email', channel: 'email', body: EMAIL }, 'supervisor');
+    const portfolioId = tenant.creditors[0]!.portfolioId;
+    const steps = [{ id: 'd-3', offsetDays: -3, stage: 'aviso', action: 'email', template: 'aviso-email' }];
+    const missing = await send('POST', '/api/schedules', { portfolioId, name: 'Régua', steps: [{ ...steps[0], template: 'nao-existe' }] }, 'supervisor');
+    expect(missing.json().detail).toContain('Modelo de mensagem inexistente: nao-existe');
+    const created = await send('POST', '/api/schedules', { portfolioId, name: 'Régua padrão', steps }, 'supervisor');
+    expect(created.statusCode).toBe(201);
+    expect(created.json()).toMatchObject({ version: 1, steps: [{ id: 'd-3', anchor: 'due_date' }], stopConditions: expect.arrayContaining(['paid', 'disputed', 'prescribed']) });
+    expect((await send('POST', '/api/schedules', { portfolioId, name: 'Outra', steps }, 'supervisor')).statusCode).toBe(409);
+    const id = created.json().id;
+    const edited = await send('PUT', `/api/schedules/${id}`, { steps: [...steps, { id: 'd1', offsetDays: 1, stage: 'aviso', action: 'email', template: 'aviso-email' }], stopConditions: ['paid'] }, 'supervisor');
+    expect(edited.json()).toMatchObject({ version: 2, stopConditions: ['paid'] });
+    expect(edited.json().versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
+    expect((await get(`/api/schedules?portfolioId=${portfolioId}`, 'collector')).json().items[0].steps).toHaveLength(2);
   });
 });
 

@@ -20,6 +20,7 @@ interface Target {
   importId: string;
   userId: string;
   contactId: string;
+  scheduleId: string;
 }
 
 interface Sample {
@@ -68,6 +69,13 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'GET /api/users/{userId}': () => ({}),
   'PATCH /api/users/{userId}': () => ({ body: { name: 'Renomeado' } }),
   'GET /api/audit-log': (v) => ({ query: { subjectId: v.debtorId } }),
+  'GET /api/schedules': (v) => ({ query: { portfolioId: v.portfolioId }, readsOwnData: true }),
+  'POST /api/schedules': (v) => ({ body: { portfolioId: v.portfolioId, segment: 'invasao', name: 'Régua invasora', steps: [{ id: 'd1', offsetDays: 1, stage: 'aviso', action: 'sms', template: 'aviso-atraso' }] } }),
+  'GET /api/schedules/{scheduleId}': () => ({ readsOwnData: true }),
+  'PUT /api/schedules/{scheduleId}': () => ({ body: { steps: [{ id: 'd2', offsetDays: 2, stage: 'aviso', action: 'sms', template: 'aviso-atraso' }], stopConditions: ['paid'] } }),
+  'GET /api/templates': () => ({}),
+  'PUT /api/templates': () => ({ body: { key: 'invasor', channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
+  'POST /api/templates/preview': () => ({ body: { channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
 };
 
 let t: TestDatabase;
@@ -83,7 +91,9 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
     const debtor = await q.selectFrom('debtors').select('id').where('tenant_id', '=', tenant.tenantId).where('document', '=', document).executeTakeFirstOrThrow();
     const debt = await q.selectFrom('debts').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
     const contact = await q.selectFrom('contact_points').select('id').where('debtor_id', '=', debtor.id).executeTakeFirstOrThrow();
+    const schedule = await q.selectFrom('schedules').select('id').where('tenant_id', '=', tenant.tenantId).where('portfolio_id', '=', creditor.portfolioId).executeTakeFirstOrThrow();
     return {
+      scheduleId: schedule.id,
       creditorId: creditor.id, portfolioId: creditor.portfolioId, debtorId: debtor.id, debtorDocument: document, debtId: debt.id,
       importId: tenant.imports[creditorIndex]!.importId, userId: tenant.users.analyst.id, contactId: contact.id,
     };
@@ -94,8 +104,8 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
 async function fingerprint(db: Database, tenantId: string, creditorId?: string) {
   return db.system(async ({ sql }) => {
     const out: Record<string, string> = {};
-    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users']) {
-      const filter = creditorId && ['debts', 'imports', 'portfolios'].includes(table) ? ' and creditor_id = $2' : '';
+    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates']) {
+      const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions'].includes(table) ? ' and creditor_id = $2' : '';
       const exclude = table === 'users' ? `(t.id, t.email, t.name, t.role, t.active, t.creditor_id)` : 't';
       const { rows } = await sql.query<{ h: string | null }>(
         `select md5(string_agg(${exclude}::text, '|' order by t::text)) as h from ${table} t where tenant_id = $1${filter}`,
@@ -116,6 +126,7 @@ async function markersOf(db: Database, tenantId: string, creditorId?: string): P
         ...(await q(`select external_id as v from debts where tenant_id = $1 and creditor_id = $2`)),
         ...(await q(`select id::text as v from portfolios where tenant_id = $1 and creditor_id = $2`)),
         ...(await q(`select legal_name as v from creditors where tenant_id = $1 and id = $2`)),
+        ...(await q(`select id::text as v from schedules where tenant_id = $1 and creditor_id = $2`)),
       ];
     }
     return [
@@ -128,6 +139,8 @@ async function markersOf(db: Database, tenantId: string, creditorId?: string): P
       ...(await q(`select id::text as v from users where tenant_id = $1`)),
       ...(await q(`select email as v from users where tenant_id = $1`)),
       ...(await q(`select id::text as v from imports where tenant_id = $1`)),
+      ...(await q(`select id::text as v from schedules where tenant_id = $1`)),
+      ...(await q(`select id::text as v from message_templates where tenant_id = $1`)),
     ];
   });
 }
@@ -144,6 +157,16 @@ beforeAll(async () => {
   t = await openTestDatabase();
   a = await createTenant(t.db, 'iso-a');
   b = await createTenant(t.db, 'iso-b');
+  // a template and a schedule per portfolio, so the dunning routes have something to guard
+  await t.db.system(async ({ db: q }) => {
+    for (const tenant of [a, b]) {
+      await q.insertInto('message_templates').values({ tenant_id: tenant.tenantId, key: 'aviso-atraso', channel: 'sms', body: 'Aviso: {{portalUrl}}' }).execute();
+      for (const creditor of tenant.creditors) {
+        const s = await q.insertInto('schedules').values({ tenant_id: tenant.tenantId, creditor_id: creditor.id, portfolio_id: creditor.portfolioId, name: `Régua ${tenant.slug}` }).returning('id').executeTakeFirstOrThrow();
+        await q.insertInto('schedule_versions').values({ tenant_id: tenant.tenantId, schedule_id: s.id, creditor_id: creditor.id, version: 1, steps: JSON.stringify([{ id: 'd1', offsetDays: 1, anchor: 'due_date', stage: 'aviso', action: 'sms', template: 'aviso-atraso' }]), stop_conditions: ['paid'] }).execute();
+      }
+    }
+  });
   ({ app } = await startServer(t.db));
   const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
   operations = Object.entries(spec.paths).flatMap(([path, ops]) =>

@@ -235,6 +235,38 @@ export interface IndexValueTable {
   imported_at: CreatedAt;
 }
 
+export interface ScheduleTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  portfolio_id: string;
+  segment: string | null;
+  name: string;
+  current_version: Generated<number>;
+  created_at: CreatedAt;
+}
+
+export interface ScheduleVersionTable {
+  tenant_id: string;
+  schedule_id: string;
+  creditor_id: string;
+  version: number;
+  steps: ColumnType<unknown, string, string>;
+  stop_conditions: string[];
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface MessageTemplateTable {
+  tenant_id: string;
+  id: Generated<string>;
+  key: string;
+  channel: string;
+  body: string;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
 export interface Schema {
   tenants: TenantTable;
   creditors: CreditorTable;
@@ -250,6 +282,9 @@ export interface Schema {
   audit_log: AuditLogTable;
   schema_migrations: SchemaMigrationTable;
   index_values: IndexValueTable;
+  schedules: ScheduleTable;
+  schedule_versions: ScheduleVersionTable;
+  message_templates: MessageTemplateTable;
 }
 
 export type Debt = Selectable<DebtTable>;

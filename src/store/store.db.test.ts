@@ -42,6 +42,9 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   audit_log: { tenant_id: true, id: true, at: true, user_id: true, action: true, resource: true, route: true, subject_ids: true, ip: true, details: true },
   schema_migrations: { version: true, applied_at: true },
   index_values: { series: true, period: true, value: true, source: true, imported_at: true },
+  schedules: { tenant_id: true, id: true, creditor_id: true, portfolio_id: true, segment: true, name: true, current_version: true, created_at: true },
+  schedule_versions: { tenant_id: true, schedule_id: true, creditor_id: true, version: true, steps: true, stop_conditions: true, created_by: true, created_at: true },
+  message_templates: { tenant_id: true, id: true, key: true, channel: true, body: true, updated_by: true, updated_at: true },
 };
 
 let t: TestDatabase;

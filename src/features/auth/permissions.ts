@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'imports.run', 'imports.read',
   'users.read', 'users.write',
   'audit.read',
+  'schedules.read', 'schedules.write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -22,11 +23,11 @@ const READ_ALL: Permission[] = ['creditors.read', 'portfolios.read', 'debtors.re
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  supervisor: new Set([...READ_ALL, 'creditors.write', 'portfolios.write', 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'users.read']),
-  analyst: new Set([...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read']),
-  collector: new Set([...READ_ALL]),
-  creditor_viewer: new Set([...READ_ALL, 'imports.read']),
-  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read']),
+  supervisor: new Set([...READ_ALL, 'creditors.write', 'portfolios.write', 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'users.read', 'schedules.read', 'schedules.write']),
+  analyst: new Set([...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'schedules.read']),
+  collector: new Set([...READ_ALL, 'schedules.read']),
+  creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read']),
+  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read']),
 };
 
 export const ROLE_LABELS: Record<Role, string> = {
