@@ -47,6 +47,11 @@ describe('recupera CLI', () => {
     expect(seeded.code).toBe(0);
     expect(seeded.stdout).toMatch(/Demonstração criada: 2000 devedores, 5\d{3} títulos/);
     expect(recupera('seed-demo').stdout).toContain('já existe');
+    // the demo comes with a régua: the daily run plans its steps, once
+    const run = recupera('run', '--as-of', '2026-12-10');
+    expect(run.code).toBe(0);
+    expect(run.stdout.trim().split('\n').at(-1)).toMatch(/^[1-9]\d* new actions$/);
+    expect(recupera('run', '--as-of', '2026-12-10').stdout.trim().split('\n').at(-1)).toBe('0 new actions');
     const user = recupera('users', 'create', '--tenant', 'demo', '--email', 'nova@demo.test', '--name', 'Nova', '--role', 'collector');
     expect(user.code).toBe(0);
     expect(JSON.parse(user.stdout)).toMatchObject({ email: 'nova@demo.test', role: 'collector', password: expect.any(String) });

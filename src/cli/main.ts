@@ -83,6 +83,14 @@ tenants
 
 program.command('creditors').description('Credores').command('list').description('Lista credores e carteiras com seus ids').action(run(async () => (await admin()).listCreditorsCommand()));
 
+program
+  .command('run')
+  .description('Execução diária da régua: grava no outbox as ações devidas (idempotente e retomável).\nA última linha informa "N new actions".')
+  .option('--as-of <AAAA-MM-DD>', 'data da execução (padrão: hoje)')
+  .option('--chunk <n>', 'títulos por lote confirmado (padrão: 2000)')
+  .option('--json', 'resumo em JSON')
+  .action(run(async (options: { asOf?: string; json?: boolean; chunk?: string }) => (await import('./commands/run.ts')).runCommand(options)));
+
 const calc = () => import('./commands/calc.ts');
 const calcCommand = program
   .command('calc')

@@ -267,6 +267,38 @@ export interface MessageTemplateTable {
   updated_at: Timestamp;
 }
 
+export interface ActionTable {
+  tenant_id: string;
+  id: Generated<string>;
+  run_date: string;
+  debt_id: string;
+  debtor_id: string;
+  creditor_id: string;
+  schedule_id: string;
+  schedule_version: number;
+  step_id: string;
+  due_on: string;
+  stage: string;
+  channel: string;
+  template: string;
+  status: 'planned' | 'blocked' | 'skipped' | 'stopped';
+  rule: string | null;
+  reason: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DailyRunTable {
+  tenant_id: string;
+  run_date: string;
+  since: string | null;
+  status: 'running' | 'completed';
+  cursor_debt_id: string | null;
+  debts_seen: Generated<number>;
+  actions_created: Generated<number>;
+  started_at: CreatedAt;
+  finished_at: Date | null;
+}
+
 export interface Schema {
   tenants: TenantTable;
   creditors: CreditorTable;
@@ -285,6 +317,8 @@ export interface Schema {
   schedules: ScheduleTable;
   schedule_versions: ScheduleVersionTable;
   message_templates: MessageTemplateTable;
+  actions: ActionTable;
+  daily_runs: DailyRunTable;
 }
 
 export type Debt = Selectable<DebtTable>;

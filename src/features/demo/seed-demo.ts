@@ -3,6 +3,7 @@ import type { IsoDate } from '../../domain/dates.ts';
 import type { Database } from '../../store/database.ts';
 import { runImport, type ImportReport } from '../imports/run-import.ts';
 import { insertUser } from '../users/users.ts';
+import { seedDemoDunning } from './demo-dunning.ts';
 import { generateDemo } from './generate-demo.ts';
 
 export interface SeedResult {
@@ -50,6 +51,7 @@ export async function seedDemo(db: Database, options: { asOf: IsoDate; seed?: st
         creditorId: user.creditorKey ? creditors[user.creditorKey]!.id : null,
       });
     }
+    await seedDemoDunning(tx, tenant.id, Object.values(creditors).flatMap((c) => c.portfolios.map((p) => ({ id: p.id, creditorId: c.id }))));
     return { tenantId: tenant.id, creditors };
   });
 

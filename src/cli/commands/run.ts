@@ -1,0 +1,37 @@
+import cliProgress from 'cli-progress';
+import { isIsoDate } from '../../domain/dates.ts';
+import { runDaily } from '../../features/dunning/daily-run.ts';
+import { today, withDatabase } from '../context.ts';
+import { ExitError, printJson } from '../output.ts';
+
+const LABELS: Record<string, string> = { planned: 'planejadas', blocked: 'bloqueadas por regra', skipped: 'puladas por condição', stopped: 'interrompidas' };
+
+export async function runCommand(options: { asOf?: string; json?: boolean; chunk?: string }) {
+  const asOf = options.asOf ?? today();
+  if (!isIsoDate(asOf)) throw new ExitError(`--as-of inválido: "${asOf}" (use AAAA-MM-DD)`);
+  const bar =
+    process.stderr.isTTY && !options.json
+      ? new cliProgress.SingleBar({ format: 'régua [{bar}] {percentage}% | {value}/{total} títulos', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
+      : null;
+  let started = false;
+  const summary = await withDatabase('run', (db) =>
+    runDaily(db, {
+      asOf,
+      ...(options.chunk ? { chunkSize: Number(options.chunk) } : {}),
+      onProgress: (done, total) => {
+        if (!bar) return;
+        if (!started) {
+          bar.start(total, 0);
+          started = true;
+        }
+        bar.update(done);
+      },
+    }),
+  );
+  bar?.stop();
+  if (options.json) return printJson(summary);
+  process.stdout.write(`Régua de cobrança em ${asOf.split('-').reverse().join('/')}${summary.resumed ? ' (retomada de uma execução interrompida)' : ''}\n`);
+  process.stdout.write(`  ${summary.tenants} assessoria(s), ${summary.debtsSeen} títulos em aberto percorridos\n`);
+  for (const [status, n] of Object.entries(summary.byStatus).sort()) process.stdout.write(`  ${n} ${LABELS[status] ?? status}\n`);
+  process.stdout.write(`${summary.newActions} new actions\n`);
+}

@@ -1,0 +1,52 @@
+-- The daily run's outbox of actions and its progress (issue 4).
+create table actions (
+  tenant_id         uuid not null references tenants (id),
+  id                uuid not null default uuid_v7(),
+  run_date          date not null,
+  debt_id           uuid not null,
+  debtor_id         uuid not null,
+  creditor_id       uuid not null,
+  schedule_id       uuid not null,
+  schedule_version  int not null,
+  step_id           text not null,
+  -- the day the step fell due (a missed day is caught up with its own date)
+  due_on            date not null,
+  stage             text not null,
+  channel           text not null,
+  template          text not null,
+  status            text not null check (status in ('planned', 'blocked', 'skipped', 'stopped')),
+  rule              text,
+  reason            text,
+  created_at        timestamptz not null default now(),
+  primary key (tenant_id, id),
+  -- idempotency: one action per debt, step and day, whatever the number of runs
+  unique (tenant_id, debt_id, schedule_id, step_id, due_on)
+);
+create index actions_run on actions (tenant_id, run_date, status);
+create index actions_debtor on actions (tenant_id, debtor_id);
+
+create table daily_runs (
+  tenant_id        uuid not null references tenants (id),
+  run_date         date not null,
+  -- steps due in (since, run_date] are produced; null on the first run
+  since            date,
+  status           text not null check (status in ('running', 'completed')),
+  -- keyset cursor: the last debt whose actions are committed
+  cursor_debt_id   uuid,
+  debts_seen       int not null default 0,
+  actions_created  int not null default 0,
+  started_at       timestamptz not null default now(),
+  finished_at      timestamptz,
+  primary key (tenant_id, run_date)
+);
+
+alter table actions enable row level security;
+create policy scope on actions
+  using (tenant_id = app_tenant() and (app_creditor() is null or creditor_id = app_creditor()))
+  with check (tenant_id = app_tenant() and app_creditor() is null);
+alter table daily_runs enable row level security;
+create policy scope on daily_runs
+  using (tenant_id = app_tenant() and app_creditor() is null)
+  with check (tenant_id = app_tenant() and app_creditor() is null);
+
+grant select, insert, update on actions, daily_runs to recupera_app;
