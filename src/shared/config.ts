@@ -15,6 +15,12 @@ const schema = z.object({
   SEED_DEMO: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   /** Upload size limit for imports through the API, in megabytes. */
   MAX_UPLOAD_MB: z.coerce.number().positive().default(1024),
+  /** Public address of this server: links in messages (the debtor's page). */
+  PUBLIC_URL: z.string().url().default('http://localhost:3000'),
+  /** SMTP server for e-mail (smtp://user:pass@host:port or smtps://…); without it e-mails are not dispatched. */
+  SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** Sender of collection e-mails. */
+  MAIL_FROM: z.string().default('Recupera <cobranca@recupera.invalid>'),
   /** Login attempts allowed per minute and client address. */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
 });

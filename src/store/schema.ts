@@ -281,10 +281,26 @@ export interface ActionTable {
   stage: string;
   channel: string;
   template: string;
-  status: 'planned' | 'blocked' | 'skipped' | 'stopped';
+  status: 'planned' | 'blocked' | 'skipped' | 'stopped' | 'sending' | 'sent' | 'failed' | 'unknown';
   rule: string | null;
   reason: string | null;
+  deliver_after: Date | null;
   created_at: CreatedAt;
+}
+
+export interface DeliveryTable {
+  tenant_id: string;
+  action_id: string;
+  debtor_id: string;
+  creditor_id: string;
+  channel: string;
+  recipient: string;
+  content_sha256: string;
+  status: 'sending' | 'sent' | 'failed' | 'unknown';
+  provider_id: string | null;
+  error: string | null;
+  attempted_at: Generated<Date>;
+  finished_at: Date | null;
 }
 
 export interface DailyRunTable {
@@ -319,6 +335,7 @@ export interface Schema {
   message_templates: MessageTemplateTable;
   actions: ActionTable;
   daily_runs: DailyRunTable;
+  deliveries: DeliveryTable;
 }
 
 export type Debt = Selectable<DebtTable>;

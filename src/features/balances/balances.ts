@@ -65,7 +65,7 @@ export function termsOf(debt: Debt): DebtTerms {
   };
 }
 
-async function indexSetOf(tx: Tx): Promise<IndexSet> {
+export async function indexSetOf(tx: Tx): Promise<IndexSet> {
   const rows = await tx.db.selectFrom('index_values').select(['series', 'period', 'value']).orderBy('series').orderBy('period').execute();
   const values: Partial<Record<SeriesName, SeriesValue[]>> = {};
   for (const row of rows) (values[row.series as SeriesName] ??= []).push({ period: row.period, value: row.value });

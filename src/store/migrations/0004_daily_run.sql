@@ -14,15 +14,18 @@ create table actions (
   stage             text not null,
   channel           text not null,
   template          text not null,
-  status            text not null check (status in ('planned', 'blocked', 'skipped', 'stopped')),
+  status            text not null check (status in ('planned', 'blocked', 'skipped', 'stopped', 'sending', 'sent', 'failed', 'unknown')),
   rule              text,
   reason            text,
+  -- a step blocked by time (contact hours, caps) waits until then: deferred, not dropped
+  deliver_after     timestamptz,
   created_at        timestamptz not null default now(),
   primary key (tenant_id, id),
   -- idempotency: one action per debt, step and day, whatever the number of runs
   unique (tenant_id, debt_id, schedule_id, step_id, due_on)
 );
 create index actions_run on actions (tenant_id, run_date, status);
+create index actions_pending on actions (tenant_id, due_on) where status = 'planned';
 create index actions_debtor on actions (tenant_id, debtor_id);
 
 create table daily_runs (
@@ -39,6 +42,32 @@ create table daily_runs (
   finished_at      timestamptz,
   primary key (tenant_id, run_date)
 );
+
+-- One delivery per action, written before the message leaves: a crash after it never resends
+-- (at most once; the sweeper marks a delivery stuck in 'sending' as 'unknown' for a person to check).
+create table deliveries (
+  tenant_id       uuid not null references tenants (id),
+  action_id       uuid not null,
+  debtor_id       uuid not null,
+  creditor_id     uuid not null,
+  channel         text not null,
+  recipient       text not null,
+  content_sha256  text not null,
+  status          text not null check (status in ('sending', 'sent', 'failed', 'unknown')),
+  provider_id     text,
+  error           text,
+  attempted_at    timestamptz not null default now(),
+  finished_at     timestamptz,
+  primary key (tenant_id, action_id),
+  foreign key (tenant_id, action_id) references actions (tenant_id, id)
+);
+create index deliveries_debtor on deliveries (tenant_id, debtor_id, attempted_at);
+
+alter table deliveries enable row level security;
+create policy scope on deliveries
+  using (tenant_id = app_tenant() and (app_creditor() is null or creditor_id = app_creditor()))
+  with check (tenant_id = app_tenant() and app_creditor() is null);
+grant select, insert, update on deliveries to recupera_app;
 
 alter table actions enable row level security;
 create policy scope on actions

@@ -1,0 +1,95 @@
+import type { AddressInfo } from 'node:net';
+import { SMTPServer } from 'smtp-server';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
+import { createTenant, type TenantFixture } from '../../../test/support/factories.ts';
+import { smtpChannel } from './channels/email.ts';
+import { runDaily } from './daily-run.ts';
+import { dispatchDue } from './dispatch.ts';
+import { createSchedule, saveTemplate } from './schedules.ts';
+
+/** A real SMTP server, in process: what it receives is what a debtor's mailbox would. */
+const received: Array<{ messageId: string; to: string; raw: string }> = [];
+let smtp: SMTPServer;
+let url: string;
+let t: TestDatabase;
+let tenant: TenantFixture;
+
+const EMAIL = 'Olá, {{primeiroNome debtor.name}}.\n{{discriminacao}}\n{{identificacaoCredor}}\nNegocie em {{portalUrl}}.';
+const at = (iso: string) => new Date(iso);
+/** The body as the debtor reads it (nodemailer sends accented text as quoted-printable). */
+function quotedPrintable(raw: string): string {
+  const text = raw.replace(/=\r?\n/g, '');
+  const bytes: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    if (text[i] === '=' && /^[0-9A-F]{2}$/.test(text.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
+      i += 2;
+    } else bytes.push(text.charCodeAt(i));
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+const statuses = () => t.db.system(async ({ sql }) => (await sql.query<{ status: string; n: number }>(`select status, count(*)::int as n from actions group by status order by status`)).rows);
+
+beforeAll(async () => {
+  smtp = new SMTPServer({
+    authOptional: true,
+    disabledCommands: ['STARTTLS'],
+    onData(stream, session, callback) {
+      let raw = '';
+      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
+      stream.on('end', () => {
+        received.push({ messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '', to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
+        callback();
+      });
+    },
+  });
+  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  url = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  t = await openTestDatabase();
+  tenant = await createTenant(t.db, 'mail');
+  const admin = tenant.users.admin.actor;
+  await saveTemplate(t.db, admin, { key: 'email', channel: 'email', body: EMAIL });
+  const step = (id: string, offsetDays: number) => ({ id, offsetDays, anchor: 'due_date' as const, stage: 'aviso' as const, action: 'email' as const, template: 'email' });
+  await createSchedule(t.db, admin, { portfolioId: tenant.creditors[0]!.portfolioId, name: 'E-mails', steps: [step('d1', 1), step('d3', 3)], stopConditions: ['paid', 'disputed'] });
+});
+afterAll(async () => {
+  await t.drop();
+  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+});
+
+describe('dispatch of e-mails over SMTP', () => {
+  it('defers outside contact hours, then sends each action exactly once even with two dispatchers at the same time', async () => {
+    expect((await runDaily(t.db, { asOf: '2026-01-11' })).newActions).toBe(3);
+    const channel = smtpChannel({ url, from: 'Cobrança <cobranca@recupera.test>' });
+    const options = { channels: [channel], publicUrl: 'https://recupera.test' };
+    // Sunday 11/01/2026, 20:30 in São Paulo: no contact on Sundays → Monday 08:00
+    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-11T23:30:00Z') })).toEqual({ sent: 0, failed: 0, deferred: 3, blocked: 0 });
+    // Monday 07:00: still waiting
+    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-12T10:00:00Z') })).toEqual({ sent: 0, failed: 0, deferred: 0, blocked: 0 });
+    // Monday 10:00, two dispatchers at once
+    const [a, b] = await Promise.all([dispatchDue(t.db, { ...options, now: at('2026-01-12T13:00:00Z'), batchSize: 1 }), dispatchDue(t.db, { ...options, now: at('2026-01-12T13:00:00Z'), batchSize: 1 })]);
+    expect(a.sent + b.sent).toBe(3);
+    expect(received).toHaveLength(3);
+    expect(new Set(received.map((m) => m.messageId)).size).toBe(3);
+    const mail = quotedPrintable(received[0]!.raw);
+    expect(mail).toMatch(/CNPJ \d{2}\.\d{3}\.\d{3}\/\d{4}-\d{2}/); // the creditor identified (CDC art. 42-A)
+    expect(mail).toContain('Valor original: R$ 100,00');
+    expect(mail).toContain('https://recupera.test/portal');
+    expect(await statuses()).toEqual([{ status: 'sent', n: 3 }]);
+    const events = await t.db.system(async ({ sql }) => (await sql.query<{ type: string; n: number }>(`select type, count(*)::int as n from events where type like 'action.%' group by type order by type`)).rows);
+    expect(events).toEqual([{ type: 'action.deferred', n: 3 }, { type: 'action.planned', n: 3 }, { type: 'action.sent', n: 3 }]);
+    channel.close();
+  });
+
+  it('never resends after a crash between claiming and sending', async () => {
+    expect((await runDaily(t.db, { asOf: '2026-01-13' })).newActions).toBe(3); // D+3
+    const channel = smtpChannel({ url, from: 'cobranca@recupera.test' });
+    const options = { channels: [channel], publicUrl: 'https://recupera.test', now: at('2026-01-13T13:00:00Z') };
+    await expect(dispatchDue(t.db, { ...options, crashAfterClaim: true })).rejects.toThrow('simulated crash');
+    expect(await dispatchDue(t.db, options)).toEqual({ sent: 0, failed: 0, deferred: 0, blocked: 0 });
+    expect(received).toHaveLength(3); // nothing new went out
+    expect(await statuses()).toEqual([{ status: 'sending', n: 3 }, { status: 'sent', n: 3 }]);
+    channel.close();
+  });
+});
