@@ -91,6 +91,12 @@ program
   .option('--json', 'resumo em JSON')
   .action(run(async (options: { asOf?: string; json?: boolean; chunk?: string }) => (await import('./commands/run.ts')).runCommand(options)));
 
+program
+  .command('dispatch')
+  .description('Envia as ações planejadas cujo momento chegou, após a checagem de conformidade (o servidor faz isso a cada minuto)')
+  .option('--json', 'resumo em JSON')
+  .action(run(async (options: { json?: boolean }) => (await import('./commands/dispatch.ts')).dispatchCommand(options)));
+
 const calc = () => import('./commands/calc.ts');
 const calcCommand = program
   .command('calc')

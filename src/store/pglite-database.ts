@@ -55,6 +55,11 @@ export class PgliteDatabase implements Database {
   readonly kind = 'pglite' as const;
   readonly location: string;
   private readonly pg: PGlite;
+
+  /** The embedded instance, for libraries that speak to it directly (the pg-boss job queue). */
+  get instance(): PGlite {
+    return this.pg;
+  }
   private readonly lockFile: string | null;
 
   private constructor(pg: PGlite, location: string, lockFile: string | null) {

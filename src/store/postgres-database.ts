@@ -45,7 +45,11 @@ export class PostgresDatabase implements Database {
   readonly location: string;
   readonly pool: pg.Pool;
 
+  /** For libraries with their own pool on the same server (the pg-boss job queue). */
+  readonly connectionString: string;
+
   constructor(connectionString: string, options: { max?: number } = {}) {
+    this.connectionString = connectionString;
     this.pool = new Pool({
       connectionString,
       max: options.max ?? 10,

@@ -25,9 +25,12 @@ export async function serve(options: { port?: string; host?: string }): Promise<
     }
   }
   const app = await buildServer({ db, config, logger });
+  const { startJobs } = await import('../../features/jobs/jobs.ts');
+  const boss = await startJobs(db, config, logger);
   const shutdown = async (signal: string) => {
     logger.info({ signal }, 'shutting down');
     await app.close();
+    await boss.stop({ graceful: true, timeout: 10_000 }).catch(() => {});
     await db.close();
     process.exit(0);
   };

@@ -1,0 +1,42 @@
+import pino from 'pino';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
+import { createTenant, type TenantFixture } from '../../../test/support/factories.ts';
+import { loadConfig } from '../../shared/config.ts';
+import { createSchedule, saveTemplate } from '../dunning/schedules.ts';
+import { DAILY_RUN_CRON, startJobs } from './jobs.ts';
+
+let t: TestDatabase;
+let tenant: TenantFixture;
+
+beforeAll(async () => {
+  t = await openTestDatabase();
+  tenant = await createTenant(t.db, 'jobs');
+  await saveTemplate(t.db, tenant.users.admin.actor, { key: 'sms', channel: 'sms', body: 'Débito com {{creditor.tradeName}}: {{portalUrl}}' });
+  await createSchedule(t.db, tenant.users.admin.actor, {
+    portfolioId: tenant.creditors[0]!.portfolioId, name: 'Régua', stopConditions: ['paid'],
+    steps: [{ id: 'd1', offsetDays: 1, anchor: 'due_date', stage: 'aviso', action: 'sms', template: 'sms' }],
+  });
+});
+afterAll(() => t.drop());
+
+describe('job queue (pg-boss on the same database)', () => {
+  it('schedules the daily run every morning in Brasília and runs it as a job', async () => {
+    const boss = await startJobs(t.db, loadConfig({}), pino({ level: 'silent' }));
+    try {
+      expect(await boss.getSchedule('daily-run')).toMatchObject({ name: 'daily-run', cron: DAILY_RUN_CRON, options: expect.objectContaining({ tz: 'America/Sao_Paulo' }) });
+      expect(await boss.getSchedule('dispatch')).toBeNull(); // no SMTP configured: nothing to dispatch with
+      const id = await boss.send('daily-run', { asOf: '2026-01-11' });
+      let state = '';
+      for (let i = 0; i < 100 && state !== 'completed'; i++) {
+        await new Promise((r) => setTimeout(r, 200));
+        state = (await boss.findJobs('daily-run', { id: id! }))[0]?.state ?? '';
+      }
+      expect(state).toBe('completed');
+      const actions = await t.db.system(async ({ sql }) => (await sql.query<{ n: number }>(`select count(*)::int as n from actions where run_date = '2026-01-11'`)).rows[0]!.n);
+      expect(actions).toBe(3);
+    } finally {
+      await boss.stop({ graceful: false, timeout: 2_000 });
+    }
+  });
+});

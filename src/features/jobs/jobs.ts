@@ -1,0 +1,46 @@
+import { PgBoss, fromPglite } from 'pg-boss';
+import type { Logger } from 'pino';
+import { localTime } from '../../domain/compliance/local-time.ts';
+import type { Config } from '../../shared/config.ts';
+import type { Database } from '../../store/database.ts';
+import { PgliteDatabase } from '../../store/pglite-database.ts';
+import { PostgresDatabase } from '../../store/postgres-database.ts';
+import { smtpChannel } from '../dunning/channels/email.ts';
+import { runDaily } from '../dunning/daily-run.ts';
+import { dispatchDue } from '../dunning/dispatch.ts';
+
+/**
+ * Background work through pg-boss on the same database: the daily run every morning, dispatch
+ * every minute when a channel is configured. On PGlite inside the server process; on PostgreSQL
+ * any number of `recupera serve` processes share the queues (pg-boss hands each job to one).
+ */
+export const DAILY_RUN_CRON = '0 6 * * *'; // 06:00 in Brasília: the plan is ready before the contact window opens
+export const DISPATCH_CRON = '* * * * *';
+
+export async function startJobs(db: Database, config: Config, logger: Logger): Promise<PgBoss> {
+  const boss =
+    db instanceof PgliteDatabase
+      ? new PgBoss({ backend: 'pglite', db: fromPglite(db.instance as never), schema: 'pgboss' })
+      : new PgBoss({ connectionString: (db as PostgresDatabase).connectionString, schema: 'pgboss', max: 4 });
+  boss.on('error', (error) => logger.error({ err: error }, 'job queue error'));
+  await boss.start();
+  await boss.createQueue('daily-run', { retryLimit: 3, retryBackoff: true });
+  await boss.createQueue('dispatch', { retryLimit: 2, retryBackoff: true });
+  await boss.schedule('daily-run', DAILY_RUN_CRON, null, { tz: 'America/Sao_Paulo' });
+  await boss.work<{ asOf?: string }>('daily-run', async ([job]) => {
+    const asOf = job?.data?.asOf ?? localTime(new Date(), 'America/Sao_Paulo').date;
+    const summary = await runDaily(db, { asOf });
+    logger.info({ asOf, newActions: summary.newActions, byStatus: summary.byStatus }, 'daily run');
+    return summary;
+  });
+  if (config.SMTP_URL) {
+    const email = smtpChannel({ url: config.SMTP_URL, from: config.MAIL_FROM });
+    await boss.schedule('dispatch', DISPATCH_CRON);
+    await boss.work('dispatch', async () => {
+      const summary = await dispatchDue(db, { now: new Date(), channels: [email], publicUrl: config.PUBLIC_URL });
+      if (summary.sent + summary.failed + summary.deferred + summary.blocked) logger.info(summary, 'dispatch');
+      return summary;
+    });
+  }
+  return boss;
+}
