@@ -69,6 +69,7 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'GET /api/users/{userId}': () => ({}),
   'PATCH /api/users/{userId}': () => ({ body: { name: 'Renomeado' } }),
   'GET /api/audit-log': (v) => ({ query: { subjectId: v.debtorId } }),
+  'GET /api/debtors/{debtorId}/dossier': () => ({ query: { format: 'json', asOf: '2026-01-15' }, readsOwnData: true }),
   'GET /api/schedules': (v) => ({ query: { portfolioId: v.portfolioId }, readsOwnData: true }),
   'POST /api/schedules': (v) => ({ body: { portfolioId: v.portfolioId, segment: 'invasao', name: 'Régua invasora', steps: [{ id: 'd1', offsetDays: 1, stage: 'aviso', action: 'sms', template: 'aviso-atraso' }] } }),
   'GET /api/schedules/{scheduleId}': () => ({ readsOwnData: true }),

@@ -87,7 +87,7 @@ program
   .command('run')
   .description('Execução diária da régua: grava no outbox as ações devidas (idempotente e retomável).\nA última linha informa "N new actions".')
   .option('--as-of <AAAA-MM-DD>', 'data da execução (padrão: hoje)')
-  .option('--chunk <n>', 'títulos por lote confirmado (padrão: 2000)')
+  .option('--chunk <n>', 'títulos por lote confirmado (padrão: 5000)')
   .option('--json', 'resumo em JSON')
   .action(run(async (options: { asOf?: string; json?: boolean; chunk?: string }) => (await import('./commands/run.ts')).runCommand(options)));
 
@@ -96,6 +96,15 @@ program
   .description('Envia as ações planejadas cujo momento chegou, após a checagem de conformidade (o servidor faz isso a cada minuto)')
   .option('--json', 'resumo em JSON')
   .action(run(async (options: { json?: boolean }) => (await import('./commands/dispatch.ts')).dispatchCommand(options)));
+
+program
+  .command('dossier')
+  .description('Dossiê de evidências de um devedor (JSON + PDF, com o SHA-256 do JSON) para ajuizamento ou terceirização')
+  .argument('<devedor>', 'id ou CPF/CNPJ do devedor')
+  .option('--tenant <slug>', 'assessoria (quando o documento existe em mais de uma)')
+  .option('--out <pasta>', 'pasta de saída (padrão: a atual)')
+  .option('--as-of <AAAA-MM-DD>', 'data dos saldos (padrão: hoje)')
+  .action(run(async (debtor: string, options: { tenant?: string; out?: string; asOf?: string }) => (await import('./commands/dossier.ts')).dossierCommand(debtor, options)));
 
 const calc = () => import('./commands/calc.ts');
 const calcCommand = program

@@ -308,6 +308,8 @@ export interface DailyRunTable {
   run_date: string;
   since: string | null;
   status: 'running' | 'completed';
+  cursor_due_date: string | null;
+  cursor_portfolio_id: string | null;
   cursor_debt_id: string | null;
   debts_seen: Generated<number>;
   actions_created: Generated<number>;

@@ -53,7 +53,7 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
     tenant_id: true, action_id: true, debtor_id: true, creditor_id: true, channel: true, recipient: true, content_sha256: true, status: true,
     provider_id: true, error: true, attempted_at: true, finished_at: true,
   },
-  daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
+  daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_due_date: true, cursor_portfolio_id: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
 };
 
 let t: TestDatabase;

@@ -31,7 +31,7 @@ export async function runCommand(options: { asOf?: string; json?: boolean; chunk
   bar?.stop();
   if (options.json) return printJson(summary);
   process.stdout.write(`Régua de cobrança em ${asOf.split('-').reverse().join('/')}${summary.resumed ? ' (retomada de uma execução interrompida)' : ''}\n`);
-  process.stdout.write(`  ${summary.tenants} assessoria(s), ${summary.debtsSeen} títulos em aberto percorridos\n`);
+  process.stdout.write(`  ${summary.tenants} assessoria(s), ${summary.debtsSeen} títulos com passos da régua no período\n`);
   for (const [status, n] of Object.entries(summary.byStatus).sort()) process.stdout.write(`  ${n} ${LABELS[status] ?? status}\n`);
   process.stdout.write(`${summary.newActions} new actions\n`);
 }

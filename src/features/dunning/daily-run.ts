@@ -1,6 +1,5 @@
-import { instantAt } from '../../domain/compliance/local-time.ts';
 import { disputedDebt, optOut, overIndebtedness, prescribedDebt, whatsappOptIn, type Channel, type ProposedAction, type RuleCheck } from '../../domain/compliance/rules.ts';
-import { UF_INFO, isUf, type Uf } from '../../brazil/uf.ts';
+import { isUf, type Uf } from '../../brazil/uf.ts';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import type { DebtKind } from '../../domain/debt-kinds.ts';
 import { evaluateSchedule, type CaseState, type Schedule } from '../../domain/dunning/schedule.ts';
@@ -11,7 +10,7 @@ import type { Database, Tx } from '../../store/database.ts';
  * The daily run (`recupera run --as-of`): for every open debt of every portfolio with a schedule,
  * the steps that fell due since the last completed run become actions in the outbox — planned,
  * or blocked/skipped/stopped with the rule that says why. Per tenant, in chunks of debts ordered
- * by id: each chunk commits its actions and the cursor together, so a run killed at any point
+ * by (due date, portfolio, id): each chunk commits its actions and the cursor together, so a run killed at any point
  * resumes after the last committed chunk; a unique key on (debt, schedule, step, day) makes a
  * second run of the same day create nothing.
  */
@@ -30,6 +29,8 @@ export interface DailyRunSummary {
   newActions: number;
   byStatus: Record<string, number>;
   resumed: boolean;
+  /** Where the time went, in milliseconds: reading candidates, planning in Node, writing actions and events. */
+  timings: { read: number; plan: number; write: number; total: number };
 }
 
 /** Rules the plan can apply for a whole day; contact hours and caps are checked when an action is sent. */
@@ -97,7 +98,6 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
     flags: { disputed: row.disputed, over_indebted: false, prescribed: prescriptionDate <= asOf },
     consentedChannels: consented,
   };
-  const zone = uf ? UF_INFO[uf].timeZone : 'America/Sao_Paulo';
   return evaluateSchedule(schedule, state, since, asOf).map((decision) => {
     const base = {
       debt_id: row.id, debtor_id: row.debtor_id, creditor_id: row.creditor_id, schedule_id: schedule.id, schedule_version: schedule.version,
@@ -105,7 +105,8 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
     };
     if (decision.outcome !== 'due') return { ...base, status: decision.outcome, rule: decision.reason, reason: null };
     const action: ProposedAction = {
-      at: instantAt(decision.due, 12 * 60, zone),
+      // Midday in Brasília (15:00 UTC) falls on the same date in every Brazilian time zone.
+      at: new Date(`${decision.due}T15:00:00Z`),
       channel: decision.step.action,
       purpose: 'collect',
       recipient: { kind: 'debtor', uf, city: row.city, optedOutChannels: optedOut, whatsappOptIn: !!row.whatsapp },
@@ -121,6 +122,14 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
   });
 }
 
+/** The window of a run starts at the last completed run before it; the first run plans its own day. */
+async function windowStart(tx: Tx, tenantId: string, asOf: IsoDate): Promise<IsoDate> {
+  const existing = await tx.db.selectFrom('daily_runs').select('since').where('tenant_id', '=', tenantId).where('run_date', '=', asOf).executeTakeFirst();
+  if (existing?.since) return existing.since;
+  const last = await tx.db.selectFrom('daily_runs').select('run_date').where('tenant_id', '=', tenantId).where('status', '=', 'completed').where('run_date', '<', asOf).orderBy('run_date', 'desc').executeTakeFirst();
+  return last?.run_date ?? addDays(asOf, -1);
+}
+
 async function schedulesOf(tx: Tx): Promise<Map<string, Schedule>> {
   const { rows } = await tx.sql.query<{ id: string; portfolio_id: string; name: string; version: number; steps: Schedule['steps']; stop_conditions: Schedule['stopConditions'] }>(
     `select s.id, s.portfolio_id, s.name, v.version, v.steps, v.stop_conditions
@@ -130,27 +139,67 @@ async function schedulesOf(tx: Tx): Promise<Map<string, Schedule>> {
   return new Map(rows.map((r) => [r.portfolio_id, { id: r.id, version: r.version, name: r.name, steps: r.steps, stopConditions: r.stop_conditions }]));
 }
 
+// The candidates of a window, counted through the partial index (a lateral lookup per pair keeps
+// PostgreSQL off a scan of all debts).
+const CANDIDATES = `
+  from unnest($2::uuid[], $3::date[]) as due (portfolio_id, due_date)
+  cross join lateral (
+    select d.* from debts d
+    where d.tenant_id = $1 and d.status = 'open' and d.portfolio_id = due.portfolio_id and d.due_date = due.due_date
+  ) d`;
+
 const DEBTS_SQL = `
+  with chunk as materialized (
+    -- one (portfolio, due date) pair, from the cursor on: a range of the partial index
+    select d.* from debts d
+    where d.tenant_id = $1 and d.status = 'open' and d.portfolio_id = $2 and d.due_date = $3 and ($4::uuid is null or d.id > $4::uuid)
+    order by d.id
+    limit $5
+  ), contacts as (
+    -- one grouped pass over the chunk's debtors' contacts
+    select cp.debtor_id,
+           bool_or(cp.channel = 'email') filter (where cp.invalid_at is null and not cp.is_reference) as has_email,
+           bool_or(cp.channel = 'phone' and cp.phone_kind = 'mobile') filter (where cp.invalid_at is null and not cp.is_reference) as has_mobile,
+           bool_or(cp.channel = 'phone') filter (where cp.invalid_at is null and not cp.is_reference) as has_phone,
+           bool_or(cp.channel = 'address') filter (where cp.invalid_at is null and not cp.is_reference) as has_address,
+           bool_or(cp.whatsapp_opt_in_at is not null) filter (where cp.invalid_at is null and not cp.is_reference) as whatsapp,
+           array_agg(distinct o) filter (where o is not null) as opted_out
+    from contact_points cp
+    left join lateral unnest(cp.opted_out_channels) o on true
+    where cp.tenant_id = $1 and cp.debtor_id in (select debtor_id from chunk)
+    group by cp.debtor_id
+  )
   select d.id, d.debtor_id, d.creditor_id, d.portfolio_id, d.due_date::text as due_date, d.original_amount_cents, d.document_kind,
          d.disputed_at is not null as disputed, d.prescription_interrupted_on::text as prescription_interrupted_on,
          r.kind, r.uf, r.city, r.over_indebted_since is not null as over_indebted,
          c.has_email, c.has_mobile, c.has_phone, c.has_address, c.whatsapp, c.opted_out
-  from debts d
+  from chunk d
   join debtors r on r.tenant_id = d.tenant_id and r.id = d.debtor_id
-  left join lateral (
-    select bool_or(cp.channel = 'email') as has_email,
-           bool_or(cp.channel = 'phone' and cp.phone_kind = 'mobile') as has_mobile,
-           bool_or(cp.channel = 'phone') as has_phone,
-           bool_or(cp.channel = 'address') as has_address,
-           bool_or(cp.whatsapp_opt_in_at is not null) as whatsapp,
-           array(select distinct o from contact_points x cross join unnest(x.opted_out_channels) o
-                 where x.tenant_id = d.tenant_id and x.debtor_id = d.debtor_id) as opted_out
-    from contact_points cp
-    where cp.tenant_id = d.tenant_id and cp.debtor_id = d.debtor_id and cp.invalid_at is null and not cp.is_reference
-  ) c on true
-  where d.tenant_id = $1 and d.status = 'open' and d.portfolio_id = any($2::uuid[]) and ($3::uuid is null or d.id > $3::uuid)
-  order by d.id
-  limit $4`;
+  left join contacts c on c.debtor_id = d.debtor_id
+  order by d.id`;
+
+/**
+ * The (portfolio, due date) pairs whose debts have a step falling due in (since, asOf]: a step
+ * at offset k is due on d when the debt's due date is d − k. The run reads only those debts,
+ * through the partial index debts_open_due, instead of every open debt.
+ */
+export function candidateDueDates(schedules: ReadonlyMap<string, Schedule>, since: IsoDate, asOf: IsoDate): { portfolios: string[]; dates: IsoDate[] } {
+  const pairs = new Set<string>();
+  for (const [portfolioId, schedule] of schedules) {
+    const offsets = new Set(schedule.steps.filter((s) => s.anchor === 'due_date').map((s) => s.offsetDays));
+    for (let day = addDays(since, 1); day <= asOf; day = addDays(day, 1)) {
+      for (const offset of offsets) pairs.add(`${portfolioId}|${addDays(day, -offset)}`);
+    }
+  }
+  const portfolios: string[] = [];
+  const dates: IsoDate[] = [];
+  for (const pair of pairs) {
+    const [portfolioId, date] = pair.split('|') as [string, string];
+    portfolios.push(portfolioId);
+    dates.push(date);
+  }
+  return { portfolios, dates };
+}
 
 const WRITE_SQL = `
   with incoming as (
@@ -172,19 +221,26 @@ const WRITE_SQL = `
   select status, count(*)::int as n from written group by status`;
 
 export async function runDaily(db: Database, options: DailyRunOptions): Promise<DailyRunSummary> {
-  const chunkSize = options.chunkSize ?? 2_000;
-  const summary: DailyRunSummary = { asOf: options.asOf, tenants: 0, debtsSeen: 0, newActions: 0, byStatus: {}, resumed: false };
+  const chunkSize = options.chunkSize ?? 5_000;
+  const started = performance.now();
+  const summary: DailyRunSummary = { asOf: options.asOf, tenants: 0, debtsSeen: 0, newActions: 0, byStatus: {}, resumed: false, timings: { read: 0, plan: 0, write: 0, total: 0 } };
+  const clock = (phase: 'read' | 'plan' | 'write', since: number) => {
+    summary.timings[phase] += performance.now() - since;
+    return performance.now();
+  };
   const tenants = await db.system(async ({ sql }) => (await sql.query<{ id: string }>('select id from tenants order by id')).rows.map((r) => r.id));
   // Totals first, for the progress bar.
-  const work: Array<{ tenantId: string; portfolios: string[]; total: number }> = [];
+  const work: Array<{ tenantId: string; total: number }> = [];
   for (const tenantId of tenants) {
-    const { portfolios, total } = await db.scoped({ tenantId }, async (tx) => {
+    const total = await db.scoped({ tenantId }, async (tx) => {
       const schedules = await schedulesOf(tx);
-      const ids = [...schedules.keys()];
-      const { rows } = await tx.sql.query<{ n: number }>(`select count(*)::int as n from debts where tenant_id = $1 and status = 'open' and portfolio_id = any($2::uuid[])`, [tenantId, ids]);
-      return { portfolios: ids, total: rows[0]!.n };
+      if (schedules.size === 0) return null;
+      const since = await windowStart(tx, tenantId, options.asOf);
+      const { portfolios, dates } = candidateDueDates(schedules, since, options.asOf);
+      const { rows } = await tx.sql.query<{ n: number }>(`select count(*)::int as n ${CANDIDATES}`, [tenantId, portfolios, dates]);
+      return rows[0]!.n;
     });
-    if (portfolios.length) work.push({ tenantId, portfolios, total });
+    if (total !== null) work.push({ tenantId, total });
   }
   const grandTotal = work.reduce((s, w) => s + w.total, 0);
   let done = 0;
@@ -194,9 +250,7 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
     const run = await db.scoped({ tenantId }, async (tx) => {
       const existing = await tx.db.selectFrom('daily_runs').selectAll().where('tenant_id', '=', tenantId).where('run_date', '=', options.asOf).executeTakeFirst();
       if (existing) return existing;
-      const last = await tx.db.selectFrom('daily_runs').select('run_date').where('tenant_id', '=', tenantId).where('status', '=', 'completed').where('run_date', '<', options.asOf).orderBy('run_date', 'desc').executeTakeFirst();
-      // The first run plans the steps of its own day; later runs catch up every day since the last one.
-      const since = last?.run_date ?? addDays(options.asOf, -1);
+      const since = await windowStart(tx, tenantId, options.asOf);
       return tx.db.insertInto('daily_runs').values({ tenant_id: tenantId, run_date: options.asOf, since, status: 'running', cursor_debt_id: null }).returningAll().executeTakeFirstOrThrow();
     });
     if (run.status === 'completed') {
@@ -204,18 +258,41 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
       options.onProgress?.(done, grandTotal);
       continue;
     }
-    if (run.cursor_debt_id) summary.resumed = true;
-    let cursor = run.cursor_debt_id;
+    if (run.cursor_due_date) summary.resumed = true;
     done += run.debts_seen;
+    // Pairs in (due date, portfolio) order; the cursor says where the last committed chunk ended.
+    const pairs = await db.scoped({ tenantId }, async (tx) => {
+      const { portfolios, dates } = candidateDueDates(await schedulesOf(tx), run.since!, options.asOf);
+      return portfolios.map((portfolioId, i) => ({ portfolioId, dueDate: dates[i]! })).sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.portfolioId < b.portfolioId ? -1 : 1));
+    });
+    let pairIndex = 0;
+    let lastId: string | null = null;
+    if (run.cursor_due_date) {
+      pairIndex = pairs.findIndex((p) => p.dueDate === run.cursor_due_date && p.portfolioId === run.cursor_portfolio_id);
+      lastId = run.cursor_debt_id;
+      if (pairIndex < 0) [pairIndex, lastId] = [0, null];
+    }
     for (;;) {
       const finished = await db.scoped({ tenantId }, async (tx) => {
         const schedules = await schedulesOf(tx);
-        const { rows } = await tx.sql.query<DebtRow>(DEBTS_SQL, [tenantId, [...schedules.keys()], cursor, chunkSize]);
+        // Find the next chunk: the rest of the current pair, else the following pairs.
+        let rows: DebtRow[] = [];
+        let t = performance.now();
+        while (pairIndex < pairs.length) {
+          const pair = pairs[pairIndex]!;
+          rows = (await tx.sql.query<DebtRow>(DEBTS_SQL, [tenantId, pair.portfolioId, pair.dueDate, lastId, chunkSize])).rows;
+          if (rows.length) break;
+          pairIndex++;
+          lastId = null;
+        }
         if (rows.length === 0) {
           await tx.sql.query(`update daily_runs set status = 'completed', finished_at = now() where tenant_id = $1 and run_date = $2`, [tenantId, options.asOf]);
           return true;
         }
-        const planned = rows.flatMap((row) => planDebt(row, schedules.get(row.portfolio_id)!, run.since, options.asOf));
+        t = clock('read', t);
+        const schedule = schedules.get(pairs[pairIndex]!.portfolioId);
+        const planned = schedule ? rows.flatMap((row) => planDebt(row, schedule, run.since, options.asOf)) : [];
+        t = clock('plan', t);
         let created = 0;
         if (planned.length) {
           const { rows: counts } = await tx.sql.query<{ status: string; n: number }>(WRITE_SQL, [tenantId, JSON.stringify(planned), options.asOf]);
@@ -224,10 +301,12 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
             created += n;
           }
         }
-        cursor = rows.at(-1)!.id;
+        lastId = rows.at(-1)!.id;
+        clock('write', t);
         await tx.sql.query(
-          `update daily_runs set cursor_debt_id = $3, debts_seen = debts_seen + $4, actions_created = actions_created + $5 where tenant_id = $1 and run_date = $2`,
-          [tenantId, options.asOf, cursor, rows.length, created],
+          `update daily_runs set cursor_due_date = $3, cursor_portfolio_id = $4, cursor_debt_id = $5, debts_seen = debts_seen + $6, actions_created = actions_created + $7
+           where tenant_id = $1 and run_date = $2`,
+          [tenantId, options.asOf, pairs[pairIndex]!.dueDate, pairs[pairIndex]!.portfolioId, lastId, rows.length, created],
         );
         summary.debtsSeen += rows.length;
         summary.newActions += created;
@@ -239,5 +318,7 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
       if (options.crashAfterChunks !== undefined && ++chunks >= options.crashAfterChunks) throw new Error('simulated crash');
     }
   }
+  summary.timings.total = performance.now() - started;
+  for (const key of Object.keys(summary.timings) as Array<keyof DailyRunSummary['timings']>) summary.timings[key] = Math.round(summary.timings[key]);
   return summary;
 }

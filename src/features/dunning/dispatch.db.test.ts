@@ -6,6 +6,8 @@ import { createTenant, type TenantFixture } from '../../../test/support/factorie
 import { smtpChannel } from './channels/email.ts';
 import { runDaily } from './daily-run.ts';
 import { dispatchDue } from './dispatch.ts';
+import { buildDossier, dossierPdf } from './dossier.ts';
+import { createHash } from 'node:crypto';
 import { createSchedule, saveTemplate } from './schedules.ts';
 
 /** A real SMTP server, in process: what it receives is what a debtor's mailbox would. */
@@ -91,5 +93,20 @@ describe('dispatch of e-mails over SMTP', () => {
     expect(received).toHaveLength(3); // nothing new went out
     expect(await statuses()).toEqual([{ status: 'sending', n: 3 }, { status: 'sent', n: 3 }]);
     channel.close();
+  });
+
+  it('exports the evidence dossier: every contact attempt in order, the calculation memory, and a hash of the contents', async () => {
+    const document = tenant.creditors[0]!.debtorDocuments[1]!;
+    const debtorId = await t.db.system(async ({ sql }) => (await sql.query<{ id: string }>('select id from debtors where document = $1', [document])).rows[0]!.id);
+    const { dossier, json, sha256 } = await buildDossier(t.db, tenant.users.auditor.actor, debtorId, '2026-01-20');
+    expect(sha256).toBe(createHash('sha256').update(json).digest('hex'));
+    expect(dossier.contactAttempts.map((a) => [a.step, a.status])).toEqual([['d1', 'sent'], ['d3', 'sending']]);
+    expect(dossier.contactAttempts[0]).toMatchObject({ channel: 'email', recipient: expect.stringContaining('@'), contentSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
+    expect(dossier.debts[0]!.balance.memory.reduce((s, l) => s + l.amountCents, 0)).toBe(dossier.debts[0]!.balance.total);
+    expect(dossier.timeline.map((e) => e.type)).toEqual(expect.arrayContaining(['debts.imported', 'action.planned', 'action.deferred', 'action.sent']));
+    const pdf = await dossierPdf(dossier, sha256);
+    expect(pdf.subarray(0, 5).toString()).toBe('%PDF-');
+    const audit = await t.db.system(async ({ sql }) => (await sql.query<{ n: number }>(`select count(*)::int as n from audit_log where action = 'export' and resource = 'dossier' and $1 = any(subject_ids)`, [debtorId])).rows[0]!.n);
+    expect(audit).toBe(1);
   });
 });

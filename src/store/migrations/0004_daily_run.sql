@@ -24,9 +24,11 @@ create table actions (
   -- idempotency: one action per debt, step and day, whatever the number of runs
   unique (tenant_id, debt_id, schedule_id, step_id, due_on)
 );
-create index actions_run on actions (tenant_id, run_date, status);
 create index actions_pending on actions (tenant_id, due_on) where status = 'planned';
 create index actions_debtor on actions (tenant_id, debtor_id);
+
+-- The daily run looks up the open debts whose steps fall due in its window by (portfolio, due date).
+create index debts_open_due on debts (tenant_id, portfolio_id, due_date, id) where status = 'open';
 
 create table daily_runs (
   tenant_id        uuid not null references tenants (id),
@@ -34,7 +36,9 @@ create table daily_runs (
   -- steps due in (since, run_date] are produced; null on the first run
   since            date,
   status           text not null check (status in ('running', 'completed')),
-  -- keyset cursor: the last debt whose actions are committed
+  -- keyset cursor (due date, portfolio, id): the last debt whose actions are committed
+  cursor_due_date  date,
+  cursor_portfolio_id uuid,
   cursor_debt_id   uuid,
   debts_seen       int not null default 0,
   actions_created  int not null default 0,

@@ -1,0 +1,130 @@
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import pg from 'pg';
+import { EXAMPLE_SCHEDULE } from '../../src/domain/dunning/schedule.ts';
+import { DEMO_TEMPLATES } from '../../src/features/demo/demo-dunning.ts';
+import { migrate } from '../../src/store/migrate.ts';
+import { PostgresDatabase } from '../../src/store/postgres-database.ts';
+
+/**
+ * Daily-run benchmark (issue 4): N open debts of N×0.3 debtors on PostgreSQL, generated in SQL,
+ * with the example schedule (9 steps) on their portfolio. Measured in the same run:
+ *   - the physical limit: a raw aggregate scan of the same debts table (count and sum, best of 3);
+ *   - `recupera run --as-of` as its own process (a one-day window), its peak resident memory;
+ *   - a 30-day catch-up window, for scale.
+ * Usage: node bench/daily-run/run.ts [--debts 1000000]
+ */
+const args = new Map<string, string>();
+for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
+const N = Number(args.get('debts') ?? 1_000_000);
+const DEBTORS = Math.round(N * 0.3);
+const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const AS_OF = '2026-11-23';
+
+async function freshDatabase(): Promise<string> {
+  const admin = new pg.Client({ connectionString: ADMIN_URL });
+  await admin.connect();
+  await admin.query('drop database if exists recupera_bench_run with (force)');
+  await admin.query('create database recupera_bench_run');
+  await admin.end();
+  const url = new URL(ADMIN_URL);
+  url.pathname = '/recupera_bench_run';
+  return url.toString();
+}
+
+async function seed(url: string): Promise<void> {
+  const db = new PostgresDatabase(url);
+  await migrate(db);
+  await db.system(async ({ sql }) => {
+    await sql.query(`insert into tenants (slug, name) values ('bench', 'Bench')`);
+    await sql.query(`insert into creditors (tenant_id, legal_name, document, document_kind, business_kind, street, number, city, uf, cep)
+                     select id, 'Credor Bench Ltda', '11222333000181', 'cnpj', 'consumer', 'Avenida Paulista', '1000', 'São Paulo', 'SP', '01310100' from tenants`);
+    await sql.query(`insert into portfolios (tenant_id, creditor_id, name) select tenant_id, id, 'Bench' from creditors`);
+    const ufs = "array['SP','RJ','MG','BA','PR','RS','PE','CE','AM','AC']";
+    await sql.query(
+      `insert into debtors (tenant_id, kind, document, name, search_name, uf, city)
+       select t.id, 'pf', lpad(i::text, 11, '0'), 'Pessoa ' || i, 'pessoa ' || i, (${ufs})[1 + i % 10], 'Cidade'
+       from tenants t, generate_series(1, $1) i`,
+      [DEBTORS],
+    );
+    await sql.query(`insert into contact_points (tenant_id, debtor_id, channel, value, source) select tenant_id, id, 'email', 'p' || document || '@bench.test', 'bench' from debtors`);
+    await sql.query(`insert into contact_points (tenant_id, debtor_id, channel, value, phone_kind, source) select tenant_id, id, 'phone', '+55119' || right(document, 8), 'mobile', 'bench' from debtors`);
+    await sql.query(
+      `with d as (select id, row_number() over (order by id) as n from debtors), p as (select tenant_id, creditor_id, id from portfolios)
+       insert into debts (tenant_id, creditor_id, portfolio_id, debtor_id, external_id, document_kind, original_amount_cents, due_date, relationship)
+       select p.tenant_id, p.creditor_id, p.id, d.id, 'B' || i, 'contract', 5000 + (i::bigint * 7919) % 2000000,
+              date '${AS_OF}' - ((i::bigint * 104729) % 1400)::int, 'consumer'
+       from generate_series(1, $1) i
+       join d on d.n = 1 + (i::bigint * 7) % $2
+       cross join p`,
+      [N, DEBTORS],
+    );
+    for (const t of DEMO_TEMPLATES) await sql.query(`insert into message_templates (tenant_id, key, channel, body) select id, $1, $2, $3 from tenants`, [t.key, t.channel, t.body]);
+    await sql.query(`insert into schedules (tenant_id, creditor_id, portfolio_id, name) select tenant_id, creditor_id, id, 'Régua' from portfolios`);
+    await sql.query(
+      `insert into schedule_versions (tenant_id, schedule_id, creditor_id, version, steps, stop_conditions) select tenant_id, id, creditor_id, 1, $1::jsonb, $2 from schedules`,
+      [JSON.stringify(EXAMPLE_SCHEDULE.steps), EXAMPLE_SCHEDULE.stopConditions],
+    );
+    await sql.query('analyze');
+  });
+  await db.close();
+}
+
+async function rawScan(url: string): Promise<number> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  let best = Infinity;
+  for (let i = 0; i < 3; i++) {
+    const started = performance.now();
+    await client.query(`select count(*), sum(original_amount_cents) from debts where status = 'open'`);
+    best = Math.min(best, (performance.now() - started) / 1000);
+  }
+  await client.end();
+  return best;
+}
+
+function rssOf(pid: number): number {
+  try {
+    const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
+    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
+    return Math.max(kb, ...children.map(rssOf));
+  } catch {
+    return 0;
+  }
+}
+
+async function runProcess(url: string, asOf: string): Promise<{ seconds: number; peakMB: number; summary: { newActions: number; debtsSeen: number; timings: { read: number; plan: number; write: number; total: number } } }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, ['bin/recupera.js', 'run', '--as-of', asOf, '--json'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 25);
+  let out = '';
+  let err = '';
+  child.stdout.on('data', (c) => (out += c));
+  child.stderr.on('data', (c) => (err += c));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`run exited ${code}: ${err}`);
+  return { seconds: (performance.now() - started) / 1000, peakMB: peak / 1024, summary: JSON.parse(out) };
+}
+
+const url = await freshDatabase();
+let started = performance.now();
+await seed(url);
+process.stderr.write(`seed of ${N.toLocaleString('en-US')} debts: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+const scan = await rawScan(url);
+// A completed run the day before, so the measured run has the everyday one-day window.
+await runProcess(url, '2026-11-22');
+const day = await runProcess(url, AS_OF);
+// A 30-day catch-up: the run of 23/12 after a month without runs.
+const month = await runProcess(url, '2026-12-23');
+const result = { debts: N, rawScanSeconds: scan, day, month };
+fs.mkdirSync('bench/.out', { recursive: true });
+fs.writeFileSync(`bench/.out/daily-run-${N}.json`, JSON.stringify(result, null, 2));
+console.log(`debts ${N.toLocaleString('en-US')} (PostgreSQL)`);
+console.log(`raw aggregate scan of debts: ${(scan * 1000).toFixed(0)} ms`);
+const line = (label: string, r: typeof day) =>
+  `${label}: ${r.summary.timings.total} ms (${(r.summary.timings.total / 1000 / scan).toFixed(1)}× the scan; read ${r.summary.timings.read}, plan ${r.summary.timings.plan}, write ${r.summary.timings.write} ms), ` +
+  `${r.summary.debtsSeen} debts with steps, ${r.summary.newActions} new actions; process ${r.seconds.toFixed(2)} s with start-up, peak ${r.peakMB.toFixed(0)} MB`;
+console.log(line('daily run, one day', day));
+console.log(line('daily run, 30-day catch-up', month));
