@@ -106,6 +106,16 @@ program
   .option('--as-of <AAAA-MM-DD>', 'data dos saldos (padrão: hoje)')
   .action(run(async (debtor: string, options: { tenant?: string; out?: string; asOf?: string }) => (await import('./commands/dossier.ts')).dossierCommand(debtor, options)));
 
+program
+  .command('simulate')
+  .description('Simula a régua sobre a carteira de demonstração dia a dia, com respostas sorteadas e as mensagens numa caixa postal local')
+  .option('--days <n>', 'dias simulados (padrão: 90)')
+  .option('--from <AAAA-MM-DD>', 'primeiro dia (padrão: hoje)')
+  .option('--out <pasta>', 'onde gravar a caixa postal (padrão: ./simulacao)')
+  .option('--seed <texto>', 'semente das respostas (mesma semente, mesma simulação)')
+  .option('--json', 'relatório em JSON')
+  .action(run(async (options: { days?: string; from?: string; out?: string; seed?: string; json?: boolean }) => (await import('./commands/simulate.ts')).simulateCommand(options)));
+
 const calc = () => import('./commands/calc.ts');
 const calcCommand = program
   .command('calc')

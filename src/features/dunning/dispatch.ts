@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isUf, type Uf } from '../../brazil/uf.ts';
-import { DEFAULT_BALANCE_POLICY, updatedBalance } from '../../domain/balance/updated-balance.ts';
+import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy } from '../../domain/balance/updated-balance.ts';
 import { checkAction, type Channel, type CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/rules.ts';
 import { localTime } from '../../domain/compliance/local-time.ts';
 import type { DebtKind } from '../../domain/debt-kinds.ts';
@@ -25,6 +25,8 @@ export interface DispatchOptions {
   agency?: { name: string; phone: string };
   batchSize?: number;
   policy?: CompliancePolicy;
+  /** Overrides of the balance policy used to itemize messages (the simulation allows longer provisional spans). */
+  balancePolicy?: Partial<BalancePolicy>;
   /** Test hook: stop (as a crash would) after the deliveries are claimed, before sending. */
   crashAfterClaim?: boolean;
 }
@@ -95,7 +97,10 @@ async function claimBatch(db: Database, tenant: { id: string; name: string }, en
         .where('status', 'in', ['sending', 'sent'])
         .where('attempted_at', '>', new Date(options.now.getTime() - 8 * 86_400_000))
         .execute();
-      const address = action.channel === 'email' ? contacts.find((c) => c.channel === 'email' && !c.opted_out_channels.includes('email')) : undefined;
+      // E-mail to an e-mail address; SMS and WhatsApp to a mobile phone; never to a channel the person refused.
+      const address = contacts.find((c) =>
+        action.channel === 'email' ? c.channel === 'email' : c.channel === 'phone' && c.phone_kind === 'mobile' && (action.channel !== 'whatsapp' || c.whatsapp_opt_in_at),
+      );
       const uf: Uf | null = debtor.uf && isUf(debtor.uf) ? debtor.uf : null;
       const kind = (Object.hasOwn(PRESCRIPTION_RULES, debt.document_kind) ? debt.document_kind : 'other') as DebtKind;
       const verdict = checkAction(
@@ -129,13 +134,23 @@ async function claimBatch(db: Database, tenant: { id: string; name: string }, en
         continue;
       }
       if (!address || !template) {
-        const reason = !template ? `modelo ${action.template} inexistente` : 'sem e-mail válido para o devedor';
+        const reason = !template ? `modelo ${action.template} inexistente` : `sem contato válido para ${action.channel}`;
         await tx.db.updateTable('actions').set({ status: 'failed', reason }).where('id', '=', action.id).execute();
         await event('action.failed', { reason });
         summary.failed++;
         continue;
       }
-      const balance = updatedBalance(termsOf(debt), [], today, indices, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known' });
+      let balance;
+      try {
+        balance = updatedBalance(termsOf(debt), [], today, indices, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known', ...options.balancePolicy });
+      } catch (error) {
+        // No message without a correct itemized amount (e.g. an index month missing): fail this one, clearly.
+        const reason = (error as Error).message;
+        await tx.db.updateTable('actions').set({ status: 'failed', reason }).where('id', '=', action.id).execute();
+        await event('action.failed', { reason });
+        summary.failed++;
+        continue;
+      }
       const context: MessageContext = {
         asOf: today,
         debtor: { name: debtor.name, document: debtor.document, kind: debtor.kind },
