@@ -1,10 +1,14 @@
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
 import pg from 'pg';
 import { EXAMPLE_SCHEDULE } from '../../src/domain/dunning/schedule.ts';
 import { DEMO_TEMPLATES } from '../../src/features/demo/demo-dunning.ts';
 import { migrate } from '../../src/store/migrate.ts';
 import { PostgresDatabase } from '../../src/store/postgres-database.ts';
+import { PgliteDatabase } from '../../src/store/pglite-database.ts';
+import type { Database } from '../../src/store/database.ts';
 
 /**
  * Daily-run benchmark (issue 4): N open debts of N×0.3 debtors on PostgreSQL, generated in SQL,
@@ -12,16 +16,27 @@ import { PostgresDatabase } from '../../src/store/postgres-database.ts';
  *   - the physical limit: a raw aggregate scan of the same debts table (count and sum, best of 3);
  *   - `recupera run --as-of` as its own process (a one-day window), its peak resident memory;
  *   - a 30-day catch-up window, for scale.
- * Usage: node bench/daily-run/run.ts [--debts 1000000]
+ * Usage: node bench/daily-run/run.ts [--debts 1000000] [--backend postgres|pglite]
  */
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
 const N = Number(args.get('debts') ?? 1_000_000);
 const DEBTORS = Math.round(N * 0.3);
 const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+const BACKEND = args.get('backend') ?? 'postgres';
+const PGLITE_DIR = path.join(os.tmpdir(), 'recupera-bench-daily-run');
+
+/** Where the benchmark's database is: a PostgreSQL URL, or a PGlite data directory. */
+type Target = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
+const openTarget = (t: Target): Promise<Database> => (t.kind === 'postgres' ? Promise.resolve(new PostgresDatabase(t.url)) : PgliteDatabase.open(t.dir, { command: 'bench' }));
+const envOf = (t: Target) => (t.kind === 'postgres' ? { DATABASE_URL: t.url } : { DATA_DIR: path.dirname(t.dir), DATABASE_URL: '' });
 const AS_OF = '2026-11-23';
 
-async function freshDatabase(): Promise<string> {
+async function freshDatabase(): Promise<Target> {
+  if (BACKEND === 'pglite') {
+    fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
+    return { kind: 'pglite', dir: path.join(PGLITE_DIR, 'pglite') };
+  }
   const admin = new pg.Client({ connectionString: ADMIN_URL });
   await admin.connect();
   await admin.query('drop database if exists recupera_bench_run with (force)');
@@ -29,11 +44,11 @@ async function freshDatabase(): Promise<string> {
   await admin.end();
   const url = new URL(ADMIN_URL);
   url.pathname = '/recupera_bench_run';
-  return url.toString();
+  return { kind: 'postgres', url: url.toString() };
 }
 
-async function seed(url: string): Promise<void> {
-  const db = new PostgresDatabase(url);
+async function seed(target: Target): Promise<void> {
+  const db = await openTarget(target);
   await migrate(db);
   await db.system(async ({ sql }) => {
     await sql.query(`insert into tenants (slug, name) values ('bench', 'Bench')`);
@@ -70,16 +85,15 @@ async function seed(url: string): Promise<void> {
   await db.close();
 }
 
-async function rawScan(url: string): Promise<number> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+async function rawScan(target: Target): Promise<number> {
+  const db = await openTarget(target);
   let best = Infinity;
   for (let i = 0; i < 3; i++) {
     const started = performance.now();
-    await client.query(`select count(*), sum(original_amount_cents) from debts where status = 'open'`);
+    await db.system(({ sql }) => sql.query(`select count(*), sum(original_amount_cents) from debts where status = 'open'`));
     best = Math.min(best, (performance.now() - started) / 1000);
   }
-  await client.end();
+  await db.close();
   return best;
 }
 
@@ -93,9 +107,9 @@ function rssOf(pid: number): number {
   }
 }
 
-async function runProcess(url: string, asOf: string): Promise<{ seconds: number; peakMB: number; summary: { newActions: number; debtsSeen: number; timings: { read: number; plan: number; write: number; total: number } } }> {
+async function runProcess(target: Target, asOf: string): Promise<{ seconds: number; peakMB: number; summary: { newActions: number; debtsSeen: number; timings: { read: number; plan: number; write: number; total: number } } }> {
   const started = performance.now();
-  const child = spawn(process.execPath, ['bin/recupera.js', 'run', '--as-of', asOf, '--json'], { env: { ...process.env, DATABASE_URL: url, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, ['bin/recupera.js', 'run', '--as-of', asOf, '--json'], { env: { ...process.env, ...envOf(target), LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
   let peak = 0;
   const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 25);
   let out = '';
@@ -108,20 +122,20 @@ async function runProcess(url: string, asOf: string): Promise<{ seconds: number;
   return { seconds: (performance.now() - started) / 1000, peakMB: peak / 1024, summary: JSON.parse(out) };
 }
 
-const url = await freshDatabase();
-let started = performance.now();
-await seed(url);
+const target = await freshDatabase();
+const started = performance.now();
+await seed(target);
 process.stderr.write(`seed of ${N.toLocaleString('en-US')} debts: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
-const scan = await rawScan(url);
+const scan = await rawScan(target);
 // A completed run the day before, so the measured run has the everyday one-day window.
-await runProcess(url, '2026-11-22');
-const day = await runProcess(url, AS_OF);
+await runProcess(target, '2026-11-22');
+const day = await runProcess(target, AS_OF);
 // A 30-day catch-up: the run of 23/12 after a month without runs.
-const month = await runProcess(url, '2026-12-23');
-const result = { debts: N, rawScanSeconds: scan, day, month };
+const month = await runProcess(target, '2026-12-23');
+const result = { backend: BACKEND, debts: N, rawScanSeconds: scan, day, month };
 fs.mkdirSync('bench/.out', { recursive: true });
-fs.writeFileSync(`bench/.out/daily-run-${N}.json`, JSON.stringify(result, null, 2));
-console.log(`debts ${N.toLocaleString('en-US')} (PostgreSQL)`);
+fs.writeFileSync(`bench/.out/daily-run-${BACKEND}-${N}.json`, JSON.stringify(result, null, 2));
+console.log(`debts ${N.toLocaleString('en-US')} (${BACKEND})`);
 console.log(`raw aggregate scan of debts: ${(scan * 1000).toFixed(0)} ms`);
 const line = (label: string, r: typeof day) =>
   `${label}: ${r.summary.timings.total} ms (${(r.summary.timings.total / 1000 / scan).toFixed(1)}× the scan; read ${r.summary.timings.read}, plan ${r.summary.timings.plan}, write ${r.summary.timings.write} ms), ` +
