@@ -3,6 +3,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
+import { rssOf } from '../support.ts';
 import { EXAMPLE_SCHEDULE } from '../../src/domain/dunning/schedule.ts';
 import { DEMO_TEMPLATES } from '../../src/features/demo/demo-dunning.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -97,15 +98,6 @@ async function rawScan(target: Target): Promise<number> {
   return best;
 }
 
-function rssOf(pid: number): number {
-  try {
-    const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-    const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-    return Math.max(kb, ...children.map(rssOf));
-  } catch {
-    return 0;
-  }
-}
 
 async function runProcess(target: Target, asOf: string): Promise<{ seconds: number; peakMB: number; summary: { newActions: number; debtsSeen: number; timings: { read: number; plan: number; write: number; total: number } } }> {
   const started = performance.now();

@@ -10,6 +10,7 @@ import { migrate } from '../../src/store/migrate.ts';
 import { PostgresDatabase } from '../../src/store/postgres-database.ts';
 import type { Database } from '../../src/store/database.ts';
 import { generate, HEADER } from './generate.ts';
+import { rssOf } from '../support.ts';
 
 /**
  * Import benchmark (issue 2): the real `recupera import` of a synthetic file, against two physical
@@ -70,15 +71,6 @@ async function runImportProcess(file: string, env: Record<string, string>): Prom
   // The launcher re-runs itself with a heap limit, so the work happens in a child process:
   // sample every process of the tree and keep the largest resident set seen.
   let peak = 0;
-  const rssOf = (pid: number): number => {
-    try {
-      const kb = Number(/VmRSS:\s+(\d+)/.exec(fs.readFileSync(`/proc/${pid}/status`, 'utf8'))?.[1] ?? 0);
-      const children = fs.readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim().split(/\s+/).filter(Boolean).map(Number);
-      return Math.max(kb, ...children.map(rssOf));
-    } catch {
-      return 0; // the process ended between two readings
-    }
-  };
   const sampler = setInterval(() => {
     peak = Math.max(peak, rssOf(child.pid!));
   }, 25);

@@ -5,6 +5,7 @@ import type { DebtKind } from '../../domain/debt-kinds.ts';
 import { evaluateSchedule, type CaseState, type Schedule } from '../../domain/dunning/schedule.ts';
 import { prescriptionOf, PRESCRIPTION_RULES } from '../../domain/prescription.ts';
 import type { Database, Tx } from '../../store/database.ts';
+import type { ActionTable } from '../../store/schema.ts';
 
 /**
  * The daily run (`recupera run --as-of`): for every open debt of every portfolio with a schedule,
@@ -58,21 +59,10 @@ interface DebtRow {
   opted_out: string[] | null;
 }
 
-export interface PlannedAction {
-  debt_id: string;
-  debtor_id: string;
-  creditor_id: string;
-  schedule_id: string;
-  schedule_version: number;
-  step_id: string;
-  due_on: IsoDate;
-  stage: string;
-  channel: Channel;
-  template: string;
+/** An outbox row as the run writes it (the database adds tenant, id, run date). */
+export type PlannedAction = Omit<ActionTable, 'tenant_id' | 'id' | 'run_date' | 'deliver_after' | 'created_at' | 'status'> & {
   status: 'planned' | 'blocked' | 'skipped' | 'stopped';
-  rule: string | null;
-  reason: string | null;
-}
+};
 
 /** Pure: the actions of one debt for the window (since, asOf]. */
 export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null, asOf: IsoDate): PlannedAction[] {
