@@ -17,7 +17,7 @@ import type { Database } from '../../src/store/database.ts';
  *   - the physical limit: a raw aggregate scan of the same debts table (count and sum, best of 3);
  *   - `recupera run --as-of` as its own process (a one-day window), its peak resident memory;
  *   - a 30-day catch-up window, for scale.
- * Usage: node bench/daily-run/run.ts [--debts 1000000] [--backend postgres|pglite]
+ * Usage: node bench/daily-run/run.ts [--debts 1000000] [--backend postgres|pglite] [--reuse 1]
  */
 const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
@@ -114,9 +114,18 @@ async function runProcess(target: Target, asOf: string): Promise<{ seconds: numb
   return { seconds: (performance.now() - started) / 1000, peakMB: peak / 1024, summary: JSON.parse(out) };
 }
 
-const target = await freshDatabase();
+// --reuse: the PostgreSQL database of the previous run of the same size (skips the seed; clears its runs).
+const target: Target = args.has('reuse') && BACKEND === 'postgres' ? { kind: 'postgres', url: ADMIN_URL.replace(/\/[^/]*$/, '/recupera_bench_run') } : await freshDatabase();
 const started = performance.now();
-await seed(target);
+if (args.has('reuse')) {
+  const db = await openTarget(target);
+  await db.system(async ({ sql }) => {
+    await sql.query('delete from deliveries');
+    await sql.query('delete from actions');
+    await sql.query('delete from daily_runs');
+  });
+  await db.close();
+} else await seed(target);
 process.stderr.write(`seed of ${N.toLocaleString('en-US')} debts: ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
 const scan = await rawScan(target);
 // A completed run the day before, so the measured run has the everyday one-day window.

@@ -145,19 +145,6 @@ const DEBTS_SQL = `
     where d.tenant_id = $1 and d.status = 'open' and d.portfolio_id = $2 and d.due_date = $3 and ($4::uuid is null or d.id > $4::uuid)
     order by d.id
     limit $5
-  ), contacts as (
-    -- one grouped pass over the chunk's debtors' contacts
-    select cp.debtor_id,
-           bool_or(cp.channel = 'email') filter (where cp.invalid_at is null and not cp.is_reference) as has_email,
-           bool_or(cp.channel = 'phone' and cp.phone_kind = 'mobile') filter (where cp.invalid_at is null and not cp.is_reference) as has_mobile,
-           bool_or(cp.channel = 'phone') filter (where cp.invalid_at is null and not cp.is_reference) as has_phone,
-           bool_or(cp.channel = 'address') filter (where cp.invalid_at is null and not cp.is_reference) as has_address,
-           bool_or(cp.whatsapp_opt_in_at is not null) filter (where cp.invalid_at is null and not cp.is_reference) as whatsapp,
-           array_agg(distinct o) filter (where o is not null) as opted_out
-    from contact_points cp
-    left join lateral unnest(cp.opted_out_channels) o on true
-    where cp.tenant_id = $1 and cp.debtor_id in (select debtor_id from chunk)
-    group by cp.debtor_id
   )
   select d.id, d.debtor_id, d.creditor_id, d.portfolio_id, d.due_date::text as due_date, d.original_amount_cents, d.document_kind,
          d.disputed_at is not null as disputed, d.prescription_interrupted_on::text as prescription_interrupted_on,
@@ -165,7 +152,18 @@ const DEBTS_SQL = `
          c.has_email, c.has_mobile, c.has_phone, c.has_address, c.whatsapp, c.opted_out
   from chunk d
   join debtors r on r.tenant_id = d.tenant_id and r.id = d.debtor_id
-  left join contacts c on c.debtor_id = d.debtor_id
+  -- per debt of the chunk, through the (debtor, channel, value) index: never a scan of all contacts
+  left join lateral (
+    select bool_or(cp.channel = 'email') filter (where cp.invalid_at is null and not cp.is_reference) as has_email,
+           bool_or(cp.channel = 'phone' and cp.phone_kind = 'mobile') filter (where cp.invalid_at is null and not cp.is_reference) as has_mobile,
+           bool_or(cp.channel = 'phone') filter (where cp.invalid_at is null and not cp.is_reference) as has_phone,
+           bool_or(cp.channel = 'address') filter (where cp.invalid_at is null and not cp.is_reference) as has_address,
+           bool_or(cp.whatsapp_opt_in_at is not null) filter (where cp.invalid_at is null and not cp.is_reference) as whatsapp,
+           array_agg(distinct o) filter (where o is not null) as opted_out
+    from contact_points cp
+    left join lateral unnest(cp.opted_out_channels) o on true
+    where cp.tenant_id = $1 and cp.debtor_id = d.debtor_id
+  ) c on true
   order by d.id`;
 
 /**
