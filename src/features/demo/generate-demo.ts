@@ -173,7 +173,7 @@ export function generateDemo(options: { asOf: IsoDate; seed?: string }): DemoPla
         const st = k <= paidUpTo ? 'pago' : status(due);
         add('installments', p, [`${contract}/${String(k).padStart(2, '0')}`, 'crediário', `Crediário ${contract}: compra de ${money(total)}`,
           money(k === count ? total - installment * (count - 1) : installment), formatDateBR(purchase), formatDateBR(due), `${k}/${count}`,
-          'INPC', '1', 'simples', '2', fees, st]);
+          'IPCA', '1', 'simples', '2', fees, st]); // IPCA: the shipped series that reaches the latest month
       }
     }
   }
@@ -186,7 +186,7 @@ export function generateDemo(options: { asOf: IsoDate; seed?: string }): DemoPla
       const noTerms = rnd.chance(0.2);
       add('b2b', p, [`DUP-${String(++sequence).padStart(6, '0')}`, kind, kind === 'duplicata' ? `NF-e ${rnd.int(1000, 99999)}` : '',
         money(rnd.int(500, 48000) * 100 + rnd.int(0, 99)), formatDateBR(addDays(due, -rnd.int(15, 60))), formatDateBR(due), '',
-        noTerms ? '' : 'IGP-M', noTerms ? '' : '2', noTerms ? '' : 'simples', noTerms ? '' : '10', noTerms ? '' : rnd.pick(['10', '20', '']), status(due)]);
+        noTerms ? '' : 'IPCA', noTerms ? '' : '2', noTerms ? '' : 'simples', noTerms ? '' : '10', noTerms ? '' : rnd.pick(['10', '20', '']), status(due)]);
     }
   }
 
