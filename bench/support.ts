@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 
 /** Resident memory (KB) of a process and, recursively, its children: the largest one seen. */
@@ -9,4 +10,24 @@ export function rssOf(pid: number): number {
   } catch {
     return 0; // the process ended between two readings
   }
+}
+
+/**
+ * Runs `recupera …` as its own process, sampling the resident memory of its process tree every
+ * 25 ms (the launcher may re-run itself with a heap limit, so the work can happen in a child).
+ * Throws with its stderr when it exits with a code other than 0.
+ */
+export async function runSampled(args: string[], env: Record<string, string>): Promise<{ seconds: number; peakMB: number; stdout: string; stderr: string }> {
+  const started = performance.now();
+  const child = spawn(process.execPath, args, { env: { ...process.env, ...env, LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let peak = 0;
+  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 25);
+  let stdout = '';
+  let stderr = '';
+  child.stdout.on('data', (c) => (stdout += c));
+  child.stderr.on('data', (c) => (stderr += c));
+  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
+  clearInterval(sampler);
+  if (code !== 0) throw new Error(`${args.slice(1, 3).join(' ')} exited ${code}: ${stderr}`);
+  return { seconds: (performance.now() - started) / 1000, peakMB: peak / 1024, stdout, stderr };
 }

@@ -1,9 +1,8 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { rssOf } from '../support.ts';
+import { runSampled } from '../support.ts';
 import { EXAMPLE_SCHEDULE } from '../../src/domain/dunning/schedule.ts';
 import { DEMO_TEMPLATES } from '../../src/features/demo/demo-dunning.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -30,7 +29,7 @@ const PGLITE_DIR = path.join(os.tmpdir(), 'recupera-bench-daily-run');
 /** Where the benchmark's database is: a PostgreSQL URL, or a PGlite data directory. */
 type Target = { kind: 'postgres'; url: string } | { kind: 'pglite'; dir: string };
 const openTarget = (t: Target): Promise<Database> => (t.kind === 'postgres' ? Promise.resolve(new PostgresDatabase(t.url)) : PgliteDatabase.open(t.dir, { command: 'bench' }));
-const envOf = (t: Target) => (t.kind === 'postgres' ? { DATABASE_URL: t.url } : { DATA_DIR: path.dirname(t.dir), DATABASE_URL: '' });
+const envOf = (t: Target): Record<string, string> => (t.kind === 'postgres' ? { DATABASE_URL: t.url } : { DATA_DIR: path.dirname(t.dir), DATABASE_URL: '' });
 const AS_OF = '2026-11-23';
 
 async function freshDatabase(): Promise<Target> {
@@ -100,18 +99,8 @@ async function rawScan(target: Target): Promise<number> {
 
 
 async function runProcess(target: Target, asOf: string): Promise<{ seconds: number; peakMB: number; summary: { newActions: number; debtsSeen: number; timings: { read: number; plan: number; write: number; total: number } } }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['bin/recupera.js', 'run', '--as-of', asOf, '--json'], { env: { ...process.env, ...envOf(target), LOG_LEVEL: 'silent' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, rssOf(child.pid!))), 25);
-  let out = '';
-  let err = '';
-  child.stdout.on('data', (c) => (out += c));
-  child.stderr.on('data', (c) => (err += c));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`run exited ${code}: ${err}`);
-  return { seconds: (performance.now() - started) / 1000, peakMB: peak / 1024, summary: JSON.parse(out) };
+  const run = await runSampled(['bin/recupera.js', 'run', '--as-of', asOf, '--json'], envOf(target));
+  return { seconds: run.seconds, peakMB: run.peakMB, summary: JSON.parse(run.stdout) };
 }
 
 // --reuse: the PostgreSQL database of the previous run of the same size (skips the seed; clears its runs).

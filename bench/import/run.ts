@@ -1,4 +1,3 @@
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -10,7 +9,7 @@ import { migrate } from '../../src/store/migrate.ts';
 import { PostgresDatabase } from '../../src/store/postgres-database.ts';
 import type { Database } from '../../src/store/database.ts';
 import { generate, HEADER } from './generate.ts';
-import { rssOf } from '../support.ts';
+import { runSampled } from '../support.ts';
 
 /**
  * Import benchmark (issue 2): the real `recupera import` of a synthetic file, against two physical
@@ -63,27 +62,10 @@ async function ensureFile(rows: number, debtors: number): Promise<string> {
 
 /** Runs `recupera import` as its own process, sampling its resident memory; returns seconds, peak MB and phase timings. */
 async function runImportProcess(file: string, env: Record<string, string>): Promise<{ seconds: number; peakMB: number; phases: Record<string, number>; report: string }> {
-  const started = performance.now();
-  const child = spawn(process.execPath, ['--max-semi-space-size=16', 'bin/recupera.js', 'import', file, '--creditor', CREDITOR_CNPJ, '--portfolio', 'Bench', '--json'], {
-    env: { ...process.env, ...env, LOG_LEVEL: 'silent', RECUPERA_IMPORT_TIMING: '1' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  // The launcher re-runs itself with a heap limit, so the work happens in a child process:
-  // sample every process of the tree and keep the largest resident set seen.
-  let peak = 0;
-  const sampler = setInterval(() => {
-    peak = Math.max(peak, rssOf(child.pid!));
-  }, 25);
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (c) => (stdout += c));
-  child.stderr.on('data', (c) => (stderr += c));
-  const code = await new Promise<number>((resolve) => child.on('exit', (c) => resolve(c ?? -1)));
-  clearInterval(sampler);
-  if (code !== 0) throw new Error(`import exited ${code}: ${stderr}`);
+  const run = await runSampled(['--max-semi-space-size=16', 'bin/recupera.js', 'import', file, '--creditor', CREDITOR_CNPJ, '--portfolio', 'Bench', '--json'], { ...env, RECUPERA_IMPORT_TIMING: '1' });
   const phases: Record<string, number> = {};
-  for (const m of stderr.matchAll(/\[import\] ([^:]+): (\d+) ms/g)) phases[m[1]!] = Number(m[2]) / 1000;
-  return { seconds: (performance.now() - started) / 1000, peakMB: peak / 1024, phases, report: stdout };
+  for (const m of run.stderr.matchAll(/\[import\] ([^:]+): (\d+) ms/g)) phases[m[1]!] = Number(m[2]) / 1000;
+  return { seconds: run.seconds, peakMB: run.peakMB, phases, report: run.stdout };
 }
 
 /** A fresh database with one tenant, creditor and portfolio. */

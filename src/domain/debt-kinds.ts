@@ -40,6 +40,11 @@ export function parseDebtKind(normalized: string): DebtKind | null {
   return ALIASES[normalized] ?? null;
 }
 
+/** A stored kind, or 'other' for one this version does not know (its rules are the general ones). */
+export function storedDebtKind(kind: string): DebtKind {
+  return Object.hasOwn(DEBT_KINDS, kind) ? (kind as DebtKind) : 'other';
+}
+
 export const CORRECTION_INDICES = ['ipca', 'inpc', 'igpm', 'selic', 'tr', 'none'] as const;
 export type CorrectionIndex = (typeof CORRECTION_INDICES)[number];
 

@@ -4,6 +4,7 @@ import { AppError, notFound } from '../../shared/errors.ts';
 import type { Database } from '../../store/database.ts';
 import type { Creditor } from '../../store/schema.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
+import { addressLine } from '../debtors/normalize-contact.ts';
 
 /** The identification every collection message carries (CDC art. 42-A): legal name, document, address. */
 const creditorFields = z
@@ -52,6 +53,11 @@ export const creditorOutput = z.object({
   website: z.string().nullable(),
   createdAt: z.date(),
 });
+
+/** The creditor's address in one line, as every message and document identifies it (CDC art. 42-A). */
+export function creditorAddress(row: Pick<Creditor, 'street' | 'number' | 'complement' | 'district' | 'city' | 'uf' | 'cep'>): string {
+  return addressLine({ street: row.street, number: row.number, complement: row.complement, district: row.district, city: row.city, uf: row.uf, cep: row.cep });
+}
 
 export function toCreditorOutput(row: Creditor): z.infer<typeof creditorOutput> {
   return {

@@ -1,9 +1,9 @@
 import { disputedDebt, optOut, overIndebtedness, prescribedDebt, whatsappOptIn, type Channel, type ProposedAction, type RuleCheck } from '../../domain/compliance/rules.ts';
 import { isUf, type Uf } from '../../brazil/uf.ts';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
-import type { DebtKind } from '../../domain/debt-kinds.ts';
+import { storedDebtKind } from '../../domain/debt-kinds.ts';
 import { evaluateSchedule, type CaseState, type Schedule } from '../../domain/dunning/schedule.ts';
-import { prescriptionOf, PRESCRIPTION_RULES } from '../../domain/prescription.ts';
+import { prescriptionOf } from '../../domain/prescription.ts';
 import type { Database, Tx } from '../../store/database.ts';
 import type { ActionTable } from '../../store/schema.ts';
 
@@ -75,8 +75,7 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
   if (row.whatsapp) reachable.push('whatsapp');
   if (row.has_address) reachable.push('letter', 'bureau', 'protest');
   const consented = reachable.filter((c) => !optedOut.includes(c));
-  const kind = (Object.hasOwn(PRESCRIPTION_RULES, row.document_kind) ? row.document_kind : 'other') as DebtKind;
-  const prescriptionDate = prescriptionOf({ kind, dueDate: row.due_date, interruptedOn: row.prescription_interrupted_on }).prescriptionDate;
+  const prescriptionDate = prescriptionOf({ kind: storedDebtKind(row.document_kind), dueDate: row.due_date, interruptedOn: row.prescription_interrupted_on }).prescriptionDate;
   const state: CaseState = {
     dueDate: row.due_date,
     amountCents: row.original_amount_cents,
@@ -249,10 +248,11 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
     if (run.cursor_due_date) summary.resumed = true;
     done += run.debts_seen;
     // Pairs in (due date, portfolio) order; the cursor says where the last committed chunk ended.
-    const pairs = await db.scoped({ tenantId }, async (tx) => {
-      const { portfolios, dates } = candidateDueDates(await schedulesOf(tx), run.since!, options.asOf);
+    const schedules = await db.scoped({ tenantId }, schedulesOf);
+    const pairs = (() => {
+      const { portfolios, dates } = candidateDueDates(schedules, run.since!, options.asOf);
       return portfolios.map((portfolioId, i) => ({ portfolioId, dueDate: dates[i]! })).sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.portfolioId < b.portfolioId ? -1 : 1));
-    });
+    })();
     let pairIndex = 0;
     let lastId: string | null = null;
     if (run.cursor_due_date) {
@@ -262,7 +262,6 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
     }
     for (;;) {
       const finished = await db.scoped({ tenantId }, async (tx) => {
-        const schedules = await schedulesOf(tx);
         // Find the next chunk: the rest of the current pair, else the following pairs.
         let rows: DebtRow[] = [];
         let t = performance.now();

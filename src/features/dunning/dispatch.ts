@@ -3,9 +3,10 @@ import { isUf, type Uf } from '../../brazil/uf.ts';
 import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy } from '../../domain/balance/updated-balance.ts';
 import { checkAction, type Channel, type CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/rules.ts';
 import { localTime } from '../../domain/compliance/local-time.ts';
-import type { DebtKind } from '../../domain/debt-kinds.ts';
+import { storedDebtKind } from '../../domain/debt-kinds.ts';
 import { renderTemplate, type MessageContext } from '../../domain/dunning/templates.ts';
-import { prescriptionOf, PRESCRIPTION_RULES } from '../../domain/prescription.ts';
+import { prescriptionOf } from '../../domain/prescription.ts';
+import { creditorAddress } from '../creditors/creditors.ts';
 import type { Database } from '../../store/database.ts';
 import type { Debt } from '../../store/schema.ts';
 import { indexSetOf, termsOf } from '../balances/balances.ts';
@@ -102,7 +103,6 @@ async function claimBatch(db: Database, tenant: { id: string; name: string }, en
         action.channel === 'email' ? c.channel === 'email' : c.channel === 'phone' && c.phone_kind === 'mobile' && (action.channel !== 'whatsapp' || c.whatsapp_opt_in_at),
       );
       const uf: Uf | null = debtor.uf && isUf(debtor.uf) ? debtor.uf : null;
-      const kind = (Object.hasOwn(PRESCRIPTION_RULES, debt.document_kind) ? debt.document_kind : 'other') as DebtKind;
       const verdict = checkAction(
         {
           at: options.now,
@@ -113,7 +113,7 @@ async function claimBatch(db: Database, tenant: { id: string; name: string }, en
             optedOutChannels: [...new Set(contacts.flatMap((c) => c.opted_out_channels))] as Channel[],
             whatsappOptIn: contacts.some((c) => c.whatsapp_opt_in_at),
           },
-          debt: { prescriptionDate: prescriptionOf({ kind, dueDate: debt.due_date, interruptedOn: debt.prescription_interrupted_on }).prescriptionDate, disputed: !!debt.disputed_at },
+          debt: { prescriptionDate: prescriptionOf({ kind: storedDebtKind(debt.document_kind), dueDate: debt.due_date, interruptedOn: debt.prescription_interrupted_on }).prescriptionDate, disputed: !!debt.disputed_at },
           debtor: { overIndebted: !!debtor.over_indebted_since },
           history: history.map((h) => ({ at: h.attempted_at, channel: h.channel as Channel })),
         },
@@ -156,7 +156,7 @@ async function claimBatch(db: Database, tenant: { id: string; name: string }, en
         debtor: { name: debtor.name, document: debtor.document, kind: debtor.kind },
         creditor: {
           legalName: creditor.legal_name, tradeName: creditor.trade_name, document: creditor.document,
-          address: `${creditor.street}${creditor.number ? `, ${creditor.number}` : ''}${creditor.district ? `, ${creditor.district}` : ''}, ${creditor.city}/${creditor.uf}, CEP ${creditor.cep.slice(0, 5)}-${creditor.cep.slice(5)}`,
+          address: creditorAddress(creditor),
         },
         debts: [{ externalId: debt.external_id, dueDate: debt.due_date, originalCents: debt.original_amount_cents }],
         balance: { total: balance.total, ...balance.components },

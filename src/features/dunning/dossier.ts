@@ -3,9 +3,10 @@ import PDFDocument from 'pdfkit';
 import { formatDocument } from '../../brazil/documents.ts';
 import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalanceResult } from '../../domain/balance/updated-balance.ts';
 import { formatDateBR, type IsoDate } from '../../domain/dates.ts';
-import { DEBT_KINDS, type DebtKind } from '../../domain/debt-kinds.ts';
+import { DEBT_KINDS, storedDebtKind, type DebtKind } from '../../domain/debt-kinds.ts';
+import { creditorAddress } from '../creditors/creditors.ts';
 import { formatBRL } from '../../domain/money.ts';
-import { prescriptionOf, PRESCRIPTION_RULES } from '../../domain/prescription.ts';
+import { prescriptionOf } from '../../domain/prescription.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Database } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
@@ -67,14 +68,13 @@ export async function buildDossier(db: Database, actor: Actor, debtorId: string,
       agency: tenant.name,
       debtor: { id: debtor.id, name: debtor.name, document: debtor.document, kind: debtor.kind, birthDate: debtor.birth_date, uf: debtor.uf, city: debtor.city },
       contacts: contacts.map((c) => ({ channel: c.channel, value: c.value, source: c.source, verified: c.verified, reference: c.is_reference, optedOut: c.opted_out_channels })),
-      creditors: creditors.map((c) => ({ id: c.id, legalName: c.legal_name, document: c.document, address: `${c.street}${c.number ? `, ${c.number}` : ''}, ${c.city}/${c.uf}, CEP ${c.cep}` })),
+      creditors: creditors.map((c) => ({ id: c.id, legalName: c.legal_name, document: c.document, address: creditorAddress(c) })),
       debts: debts.map((d) => {
-        const kind = (Object.hasOwn(PRESCRIPTION_RULES, d.document_kind) ? d.document_kind : 'other') as DebtKind;
         const balance = updatedBalance(termsOf(d), [], asOf, indices, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known' });
         return {
           id: d.id, creditorId: d.creditor_id, externalId: d.external_id, kind: d.document_kind, originalCents: d.original_amount_cents, issueDate: d.issue_date,
           dueDate: d.due_date, status: d.status, disputed: !!d.disputed_at,
-          prescriptionDate: prescriptionOf({ kind, dueDate: d.due_date, interruptedOn: d.prescription_interrupted_on }).prescriptionDate,
+          prescriptionDate: prescriptionOf({ kind: storedDebtKind(d.document_kind), dueDate: d.due_date, interruptedOn: d.prescription_interrupted_on }).prescriptionDate,
           balance: { total: balance.total, components: balance.components, memory: balance.memory, daysOverdue: balance.daysOverdue },
         };
       }),
