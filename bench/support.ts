@@ -1,3 +1,4 @@
+import type { SqlClient } from '../src/store/database.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 
@@ -30,4 +31,12 @@ export async function runSampled(args: string[], env: Record<string, string>): P
   clearInterval(sampler);
   if (code !== 0) throw new Error(`${args.slice(1, 3).join(' ')} exited ${code}: ${stderr}`);
   return { seconds: (performance.now() - started) / 1000, peakMB: peak / 1024, stdout, stderr };
+}
+
+/** The benchmarks' agency: one tenant, one creditor, one portfolio. */
+export async function seedBenchAgency(sql: SqlClient): Promise<void> {
+  await sql.query(`insert into tenants (slug, name) values ('bench', 'Assessoria Bench')`);
+  await sql.query(`insert into creditors (tenant_id, legal_name, document, document_kind, business_kind, street, number, city, uf, cep)
+                   select id, 'Credor Bench Ltda', '11222333000181', 'cnpj', 'consumer', 'Avenida Paulista', '1000', 'São Paulo', 'SP', '01310100' from tenants`);
+  await sql.query(`insert into portfolios (tenant_id, creditor_id, name) select tenant_id, id, 'Bench' from creditors`);
 }

@@ -244,6 +244,8 @@ describe('dunning schedules and templates', () => {
     expect((await send('PUT', '/api/templates', { key: 'aviso-email', channel: 'email', body: EMAIL }, 'collector')).statusCode).toBe(403);
     const preview = (await send('POST', '/api/templates/preview', { channel: 'sms', body: '{{primeiroNome debtor.name}}, veja seu débito: {{portalUrl}}' }, 'supervisor')).json();
     expect(preview).toEqual({ text: 'Maria, veja seu débito: https://portal.recupera.dev/p/8fK2x', problems: [] });
+    const whatsapp = (await send('POST', '/api/templates/preview', { key: 'aviso-whatsapp', channel: 'whatsapp', body: 'Oi, {{primeiroNome debtor.name}}! {{discriminacao}} {{identificacaoCredor}} Negocie: {{portalUrl}} .' }, 'supervisor')).json();
+    expect(whatsapp.whatsapp).toEqual({ name: 'aviso_whatsapp', language: 'pt_BR', text: 'Oi, {{1}}! {{2}} {{3}} Negocie: {{4}} .' });
   });
 
   it('creates a schedule as version 1 and keeps every edit as a new version', async () => {

@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import pg from 'pg';
-import { runSampled } from '../support.ts';
+import { runSampled, seedBenchAgency } from '../support.ts';
 import { EXAMPLE_SCHEDULE } from '../../src/domain/dunning/schedule.ts';
 import { DEMO_TEMPLATES } from '../../src/features/demo/demo-dunning.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -51,10 +51,7 @@ async function seed(target: Target): Promise<void> {
   const db = await openTarget(target);
   await migrate(db);
   await db.system(async ({ sql }) => {
-    await sql.query(`insert into tenants (slug, name) values ('bench', 'Bench')`);
-    await sql.query(`insert into creditors (tenant_id, legal_name, document, document_kind, business_kind, street, number, city, uf, cep)
-                     select id, 'Credor Bench Ltda', '11222333000181', 'cnpj', 'consumer', 'Avenida Paulista', '1000', 'São Paulo', 'SP', '01310100' from tenants`);
-    await sql.query(`insert into portfolios (tenant_id, creditor_id, name) select tenant_id, id, 'Bench' from creditors`);
+    await seedBenchAgency(sql);
     const ufs = "array['SP','RJ','MG','BA','PR','RS','PE','CE','AM','AC']";
     await sql.query(
       `insert into debtors (tenant_id, kind, document, name, search_name, uf, city)

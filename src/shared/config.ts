@@ -2,6 +2,8 @@ import path from 'node:path';
 import { z } from 'zod';
 import { AppError } from './errors.ts';
 
+const optional = z.preprocess((v) => (v === '' ? undefined : v), z.string().optional());
+
 const schema = z.object({
   PORT: z.coerce.number().int().min(0).max(65535).default(3000),
   HOST: z.string().default('0.0.0.0'),
@@ -21,11 +23,30 @@ const schema = z.object({
   SMTP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   /** Sender of collection e-mails. */
   MAIL_FROM: z.string().default('Recupera <cobranca@recupera.invalid>'),
+  /** SMS through Twilio's Messaging API (or any gateway speaking it); all three set to enable. */
+  TWILIO_API_URL: z.string().url().default('https://api.twilio.com'),
+  TWILIO_ACCOUNT_SID: optional,
+  TWILIO_AUTH_TOKEN: optional,
+  /** Sender number (E.164) or Messaging Service SID (MG…). */
+  TWILIO_FROM: optional,
+  /** WhatsApp through Meta's Cloud API; phone number id and access token to send, app secret to accept receipts. */
+  WHATSAPP_API_URL: z.string().url().default('https://graph.facebook.com/v21.0'),
+  WHATSAPP_PHONE_NUMBER_ID: optional,
+  WHATSAPP_ACCESS_TOKEN: optional,
+  WHATSAPP_APP_SECRET: optional,
+  /** The token Meta sends back when the webhook is registered (GET /api/webhooks/whatsapp). */
+  WHATSAPP_VERIFY_TOKEN: optional,
+  /** Folder where batches of letters for the print house are written (default DATA_DIR/cartas). */
+  LETTERS_DIR: optional,
+  /** A dialer's webhook for the calls of the schedule (without it, calls wait in the collectors' queue). */
+  DIALER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** Shared secret that signs requests to and from the dialer. */
+  DIALER_SECRET: optional,
   /** Login attempts allowed per minute and client address. */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
 });
 
-export type Config = z.infer<typeof schema> & { pgliteDir: string };
+export type Config = z.infer<typeof schema> & { pgliteDir: string; lettersDir: string };
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
   const parsed = schema.safeParse(env);
@@ -35,5 +56,5 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
       field: String(issue.path[0]),
     });
   }
-  return { ...parsed.data, pgliteDir: path.join(parsed.data.DATA_DIR, 'pglite') };
+  return { ...parsed.data, pgliteDir: path.join(parsed.data.DATA_DIR, 'pglite'), lettersDir: parsed.data.LETTERS_DIR ?? path.join(parsed.data.DATA_DIR, 'cartas') };
 }

@@ -285,6 +285,7 @@ export interface ActionTable {
   rule: string | null;
   reason: string | null;
   deliver_after: Date | null;
+  attempts: Generated<number>;
   created_at: CreatedAt;
 }
 
@@ -296,11 +297,34 @@ export interface DeliveryTable {
   channel: string;
   recipient: string;
   content_sha256: string;
-  status: 'sending' | 'sent' | 'failed' | 'unknown';
+  status: DeliveryStatus;
   provider_id: string | null;
   error: string | null;
   attempted_at: Generated<Date>;
   finished_at: Date | null;
+  attempts: Generated<number>;
+  provider_status: string | null;
+  status_at: Date | null;
+}
+
+export type DeliveryStatus = 'sending' | 'sent' | 'delivered' | 'read' | 'undelivered' | 'failed' | 'unknown';
+
+export interface CollectorTaskTable {
+  tenant_id: string;
+  id: Generated<string>;
+  action_id: string;
+  debtor_id: string;
+  creditor_id: string;
+  debt_id: string;
+  kind: 'call' | 'task';
+  status: Generated<'open' | 'done' | 'cancelled'>;
+  phone: string | null;
+  script: string;
+  due_at: Date;
+  assigned_to: string | null;
+  outcome: string | null;
+  created_at: CreatedAt;
+  closed_at: Date | null;
 }
 
 export interface DailyRunTable {
@@ -338,6 +362,7 @@ export interface Schema {
   actions: ActionTable;
   daily_runs: DailyRunTable;
   deliveries: DeliveryTable;
+  collector_tasks: CollectorTaskTable;
 }
 
 export type Debt = Selectable<DebtTable>;

@@ -47,11 +47,15 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   message_templates: { tenant_id: true, id: true, key: true, channel: true, body: true, updated_by: true, updated_at: true },
   actions: {
     tenant_id: true, id: true, run_date: true, debt_id: true, debtor_id: true, creditor_id: true, schedule_id: true, schedule_version: true, step_id: true,
-    due_on: true, stage: true, channel: true, template: true, status: true, rule: true, reason: true, deliver_after: true, created_at: true,
+    due_on: true, stage: true, channel: true, template: true, status: true, rule: true, reason: true, deliver_after: true, attempts: true, created_at: true,
   },
   deliveries: {
     tenant_id: true, action_id: true, debtor_id: true, creditor_id: true, channel: true, recipient: true, content_sha256: true, status: true,
-    provider_id: true, error: true, attempted_at: true, finished_at: true,
+    provider_id: true, error: true, attempted_at: true, finished_at: true, attempts: true, provider_status: true, status_at: true,
+  },
+  collector_tasks: {
+    tenant_id: true, id: true, action_id: true, debtor_id: true, creditor_id: true, debt_id: true, kind: true, status: true, phone: true, script: true,
+    due_at: true, assigned_to: true, outcome: true, created_at: true, closed_at: true,
   },
   daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_due_date: true, cursor_portfolio_id: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
 };

@@ -3,7 +3,7 @@ import { simulate } from '../../features/dunning/simulation.ts';
 import { today } from '../context.ts';
 import { ExitError, printJson } from '../output.ts';
 
-const STATUS: Record<string, string> = { sent: 'enviadas', planned: 'planejadas (canal sem envio automático)', blocked: 'bloqueadas', skipped: 'puladas', stopped: 'interrompidas', failed: 'falharam', sending: 'em envio' };
+const STATUS: Record<string, string> = { sent: 'enviadas', planned: 'planejadas (canal sem envio automático)', blocked: 'bloqueadas', skipped: 'puladas', stopped: 'interrompidas', failed: 'falharam', sending: 'em envio', unknown: 'resultado incerto' };
 
 export async function simulateCommand(options: { days?: string; from?: string; out?: string; seed?: string; json?: boolean }) {
   const days = Number(options.days ?? 90);
@@ -26,5 +26,6 @@ export async function simulateCommand(options: { days?: string; from?: string; o
     for (const f of report.failures) process.stdout.write(`${String(f.n).padStart(6)}  ${f.reason}\n`);
   }
   process.stdout.write(`\nRespostas simuladas: ${report.paidDebtors} devedores pagaram, ${report.disputes} contestaram, ${report.optOuts} pediram para não receber mais por um canal.\n`);
-  process.stdout.write(`Caixa postal local (${report.emails} e-mails .eml, SMS e WhatsApp .txt): ${report.mailbox}\n`);
+  process.stdout.write(`Ligações (tarefas na fila dos cobradores, resultado informado pelo discador simulado): ${report.calls.answered} atendidas, ${report.calls.unanswered} sem resposta.\n`);
+  process.stdout.write(`Caixa postal local (${report.emails} e-mails .eml, SMS e WhatsApp .txt, lotes de cartas em PDF para a gráfica em cartas/): ${report.mailbox}\n`);
 }

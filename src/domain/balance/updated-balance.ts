@@ -259,7 +259,7 @@ export function updatedBalance(terms: DebtTerms, payments: readonly Payment[], a
           const rate = new Decimal(terms.interestRate!);
           if (terms.interestKind === 'compound') {
             const base = capital.plus(ledger.get('interest'));
-            ledger.add('interest', base.times(ONE.plus(rate).pow(new Decimal(days).div(30)).minus(1)), { description: `Juros compostos de ${pct(rate)} a.m. por ${days} dias (pro rata die, mês de 30 dias)`, ...span, rate: rate.toString() });
+            ledger.add('interest', base.times(fractionalPower(ONE.plus(rate), days, 30).minus(1)), { description: `Juros compostos de ${pct(rate)} a.m. por ${days} dias (pro rata die, mês de 30 dias)`, ...span, rate: rate.toString() });
           } else {
             ledger.add('interest', capital.times(rate).times(days).div(30), { description: `Juros simples de ${pct(rate)} a.m. por ${days} dias (pro rata die, mês de 30 dias)`, ...span, rate: rate.toString() });
           }
@@ -339,8 +339,25 @@ export function monthlyPercent(indices: IndexSet, series: SeriesName, month: str
  * into pieces (a payment, the 2024 law) gives the same month as one piece.
  */
 export function pieceFactor(monthly: Decimal, startOffset: number, days: number, monthDays: number, kind: 'compound' | 'linear'): Decimal {
-  if (kind === 'compound') return ONE.plus(monthly).pow(new Decimal(days).div(monthDays));
+  if (kind === 'compound') return fractionalPower(ONE.plus(monthly), days, monthDays);
   return ONE.plus(monthly.times(startOffset + days).div(monthDays)).div(ONE.plus(monthly.times(startOffset).div(monthDays)));
+}
+
+/**
+ * base^(num/den), remembered: a fractional power costs a logarithm and an exponential in
+ * decimal, and a portfolio repeats the same few (monthly rate, days) pairs across thousands of
+ * debts. Decimals are immutable, so the remembered value is shared safely.
+ */
+const powers = new Map<string, Decimal>();
+export function fractionalPower(base: Decimal, num: number, den: number): Decimal {
+  const key = `${base.toString()}^${num}/${den}`;
+  let value = powers.get(key);
+  if (value === undefined) {
+    if (powers.size >= 100_000) powers.clear();
+    value = base.pow(new Decimal(num).div(den));
+    powers.set(key, value);
+  }
+  return value;
 }
 
 export const LABELS: Record<Component, string> = {

@@ -2,11 +2,29 @@ import type { IsoDate } from '../dates.ts';
 
 /** Wall-clock date and minutes of an instant in an IANA time zone (Brazil's zones have had no DST since 2019, but history is honoured). */
 export function localTime(instant: Date, timeZone: string): { date: IsoDate; minutes: number; weekday: number } {
-  const parts = formatterOf(timeZone).formatToParts(instant);
-  const get = (type: string) => parts.find((p) => p.type === type)!.value;
-  const date = `${get('year')}-${get('month')}-${get('day')}`;
-  const hour = Number(get('hour')) % 24;
-  return { date, minutes: hour * 60 + Number(get('minute')), weekday: new Date(`${date}T00:00:00Z`).getUTCDay() };
+  // The zone's offset is asked of Intl once per zone and UTC hour (offsets change on hour
+  // boundaries in every zone Brazil has used); the rest is arithmetic. The guard asks this for
+  // every action and every past contact, so it matters.
+  const ms = instant.getTime();
+  const local = new Date(ms + offsetMinutes(timeZone, ms) * 60_000);
+  const date = local.toISOString().slice(0, 10);
+  return { date, minutes: local.getUTCHours() * 60 + local.getUTCMinutes(), weekday: local.getUTCDay() };
+}
+
+const offsets = new Map<string, number>();
+function offsetMinutes(timeZone: string, ms: number): number {
+  const hourStart = Math.floor(ms / 3_600_000) * 3_600_000;
+  const key = `${timeZone}@${hourStart}`;
+  let offset = offsets.get(key);
+  if (offset === undefined) {
+    const parts = formatterOf(timeZone).formatToParts(new Date(hourStart));
+    const get = (type: string) => Number(parts.find((p) => p.type === type)!.value);
+    const shown = Date.UTC(get('year'), get('month') - 1, get('day'), get('hour') % 24, get('minute'));
+    offset = (shown - hourStart) / 60_000;
+    if (offsets.size >= 50_000) offsets.clear();
+    offsets.set(key, offset);
+  }
+  return offset;
 }
 
 /** The instant at which the wall clock in `timeZone` shows `date` at `minutes` past midnight. */

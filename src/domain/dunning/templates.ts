@@ -78,6 +78,7 @@ export function checkTemplate(source: string, channel: Channel): TemplateProblem
   } catch (error) {
     return [{ rule: 'template_syntax', source: 'Handlebars', message: `modelo inválido: ${(error as Error).message.split('\n')[0]}` }];
   }
+  if (channel === 'whatsapp') problems.push(...whatsappShapeProblems(source));
   if (channel !== 'task') {
     const link = referenced(source, 'portalUrl');
     const short = SHORT_CHANNELS.has(channel);
@@ -105,12 +106,55 @@ export function checkWording(text: string): TemplateProblem[] {
   return problems;
 }
 
+/** Compiled templates by source: dispatch renders thousands of messages from a handful of templates. */
+const compiled = new Map<string, HandlebarsTemplateDelegate>();
+function compile(source: string): HandlebarsTemplateDelegate {
+  let template = compiled.get(source);
+  if (!template) {
+    if (compiled.size >= 1000) compiled.clear();
+    template = engine.compile(source, { strict: true, noEscape: true });
+    compiled.set(source, template);
+  }
+  return template;
+}
+
 /** Renders a template against a case; throws on an unknown variable (strict) or forbidden wording in the result. */
 export function renderTemplate(source: string, context: MessageContext): string {
-  const text = engine.compile(source, { strict: true, noEscape: true })(context);
+  const text = compile(source)(context);
   const problems = checkWording(text);
   if (problems.length) throw new Error(problems[0]!.message);
   return text;
+}
+
+/** The {{…}} expressions of a template without blocks, in order (the parameters of a provider's template). */
+const EXPRESSION = /\{\{\{?\s*(?![#/!^>]|else\b)[^}]*\}?\}\}/g;
+export function templateExpressions(source: string): string[] {
+  return source.match(EXPRESSION) ?? [];
+}
+
+/** Each expression rendered on its own: the parameters of a WhatsApp template message, in order. */
+export function templateParameters(source: string, context: MessageContext): string[] {
+  return templateExpressions(source).map((expression) => compile(expression)(context));
+}
+
+/** The text to register at Meta: ours, with each expression replaced by its position ({{1}}, {{2}}…). */
+export function whatsappTemplateText(source: string): string {
+  let n = 0;
+  return source.replace(EXPRESSION, () => `{{${++n}}}`);
+}
+
+/** Meta approves fixed text with positional parameters: no blocks, and no parameter at either end. */
+function whatsappShapeProblems(source: string): TemplateProblem[] {
+  const problems: TemplateProblem[] = [];
+  const source_ = 'WhatsApp Business Platform — template guidelines';
+  if (engine.parse(source).body.some((node) => node.type !== 'ContentStatement' && node.type !== 'MustacheStatement' && node.type !== 'CommentStatement')) {
+    problems.push({ rule: 'template_syntax', source: source_, message: 'modelos de WhatsApp não aceitam blocos ({{#if}}, {{#each}}): a Meta aprova um texto fixo com parâmetros' });
+  }
+  const trimmed = source.trim();
+  if (/^\{\{/.test(trimmed) || /\}\}$/.test(trimmed)) {
+    problems.push({ rule: 'template_syntax', source: source_, message: 'a Meta recusa modelos que começam ou terminam com uma variável: ponha um texto antes e depois' });
+  }
+  return problems;
 }
 
 /** A believable case for previews in the editor. */

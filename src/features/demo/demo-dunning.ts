@@ -9,7 +9,7 @@ export const DEMO_TEMPLATES: ReadonlyArray<{ key: string; channel: Channel; body
     body: 'Olá, {{primeiroNome debtor.name}}.\nLembramos que o título {{#each debts}}{{externalId}} vence em {{data dueDate}}{{/each}}.\n{{discriminacao}}\n{{identificacaoCredor}}\nSegunda via e negociação: {{portalUrl}}\n{{agency.name}} — {{agency.phone}}',
   },
   { key: 'aviso-atraso', channel: 'sms', body: '{{primeiroNome debtor.name}}, consta um valor em aberto com {{creditor.tradeName}}. Veja os detalhes e negocie: {{portalUrl}}' },
-  { key: 'aviso-whatsapp', channel: 'whatsapp', body: 'Olá, {{primeiroNome debtor.name}}! Identificamos um valor em aberto.\n{{discriminacao}}\n{{identificacaoCredor}}\nNegocie pelo link: {{portalUrl}}' },
+  { key: 'aviso-whatsapp', channel: 'whatsapp', body: 'Olá, {{primeiroNome debtor.name}}! Identificamos um valor em aberto.\n{{discriminacao}}\n{{identificacaoCredor}}\nNegocie pelo link {{portalUrl}} e escolha a melhor forma de pagamento.' },
   { key: 'roteiro-alerta', channel: 'voice', body: 'Falo com {{debtor.name}}? Esta ligação é gravada. Falo em nome de {{creditor.legalName}} sobre um valor em aberto; os detalhes estão em {{portalUrl}}. Podemos encontrar uma solução hoje?' },
   {
     key: 'notificacao-escrita', channel: 'letter',

@@ -60,7 +60,7 @@ interface DebtRow {
 }
 
 /** An outbox row as the run writes it (the database adds tenant, id, run date). */
-export type PlannedAction = Omit<ActionTable, 'tenant_id' | 'id' | 'run_date' | 'deliver_after' | 'created_at' | 'status'> & {
+export type PlannedAction = Omit<ActionTable, 'tenant_id' | 'id' | 'run_date' | 'deliver_after' | 'attempts' | 'created_at' | 'status'> & {
   status: 'planned' | 'blocked' | 'skipped' | 'stopped';
 };
 

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import PDFDocument from 'pdfkit';
+import { renderPdf } from '../../shared/pdf.ts';
 import { formatDocument } from '../../brazil/documents.ts';
 import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalanceResult } from '../../domain/balance/updated-balance.ts';
 import { formatDateBR, type IsoDate } from '../../domain/dates.ts';
@@ -92,33 +92,29 @@ export async function buildDossier(db: Database, actor: Actor, debtorId: string,
 
 /** The PDF of a dossier, for people; the JSON (whose hash it prints) is the record. */
 export async function dossierPdf(dossier: Dossier, sha256: string): Promise<Buffer> {
-  const doc = new PDFDocument({ size: 'A4', margin: 50, info: { Title: `Dossiê de cobrança — ${dossier.debtor.name}`, Author: dossier.agency } });
-  const chunks: Buffer[] = [];
-  doc.on('data', (c: Buffer) => chunks.push(c));
-  const done = new Promise<Buffer>((resolve) => doc.on('end', () => resolve(Buffer.concat(chunks))));
-  const h = (text: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).text(text).font('Helvetica').fontSize(9).moveDown(0.3);
-  doc.font('Helvetica-Bold').fontSize(16).text('Dossiê de cobrança');
-  doc.font('Helvetica').fontSize(9).text(`${dossier.agency} — gerado em ${dossier.generatedAt}, saldos em ${formatDateBR(dossier.asOf)}`);
-  h('Devedor');
-  const d = dossier.debtor;
-  doc.text(`${d.name} — ${d.kind === 'pf' ? 'CPF' : 'CNPJ'} ${formatDocument(d.document)}${d.birthDate ? `, nascido(a) em ${formatDateBR(d.birthDate)}` : ''}${d.city ? `, ${d.city}/${d.uf}` : ''}`);
-  for (const c of dossier.contacts) doc.text(`• ${c.channel}: ${c.value} (fonte: ${c.source}${c.verified ? ', verificado' : ''}${c.reference ? ', contato de referência' : ''}${c.optedOut.length ? `, recusou ${c.optedOut.join(', ')}` : ''})`);
-  h('Credores');
-  for (const c of dossier.creditors) doc.text(`${c.legalName} — CNPJ/CPF ${formatDocument(c.document)} — ${c.address}`);
-  h('Títulos e cálculo');
-  for (const debt of dossier.debts) {
-    doc.font('Helvetica-Bold').text(`${debt.externalId} — ${DEBT_KINDS[debt.kind as DebtKind] ?? debt.kind} — vencimento ${formatDateBR(debt.dueDate)} — ${debt.status}${debt.disputed ? ' (contestado)' : ''}`).font('Helvetica');
-    doc.text(`Valor original ${formatBRL(debt.originalCents)}; saldo atualizado ${formatBRL(debt.balance.total)}; prescrição em ${formatDateBR(debt.prescriptionDate)}`);
-    for (const line of debt.balance.memory) doc.text(`    ${line.description}: ${formatBRL(line.amountCents)}`);
-  }
-  h('Tentativas de contato (em ordem)');
-  if (dossier.contactAttempts.length === 0) doc.text('Nenhuma.');
-  for (const a of dossier.contactAttempts) {
-    doc.text(`${a.at.replace('T', ' ').slice(0, 19)} UTC — ${a.channel} — ${a.status}${a.rule ? ` (${a.rule}${a.reason ? `: ${a.reason}` : ''})` : ''} — passo ${a.step} v${a.scheduleVersion}${a.recipient ? ` — para ${a.recipient}` : ''}${a.contentSha256 ? ` — conteúdo sha256 ${a.contentSha256.slice(0, 16)}…` : ''}`);
-  }
-  h('Linha do tempo');
-  for (const e of dossier.timeline) doc.text(`${e.at.replace('T', ' ').slice(0, 19)} UTC — ${e.type} (${e.actor})`);
-  doc.moveDown().fontSize(8).text(`SHA-256 do arquivo JSON deste dossiê: ${sha256}`);
-  doc.end();
-  return done;
+  return renderPdf({ size: 'A4', margin: 50, info: { Title: `Dossiê de cobrança — ${dossier.debtor.name}`, Author: dossier.agency } }, (doc) => {
+    const h = (text: string) => doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).text(text).font('Helvetica').fontSize(9).moveDown(0.3);
+    doc.font('Helvetica-Bold').fontSize(16).text('Dossiê de cobrança');
+    doc.font('Helvetica').fontSize(9).text(`${dossier.agency} — gerado em ${dossier.generatedAt}, saldos em ${formatDateBR(dossier.asOf)}`);
+    h('Devedor');
+    const d = dossier.debtor;
+    doc.text(`${d.name} — ${d.kind === 'pf' ? 'CPF' : 'CNPJ'} ${formatDocument(d.document)}${d.birthDate ? `, nascido(a) em ${formatDateBR(d.birthDate)}` : ''}${d.city ? `, ${d.city}/${d.uf}` : ''}`);
+    for (const c of dossier.contacts) doc.text(`• ${c.channel}: ${c.value} (fonte: ${c.source}${c.verified ? ', verificado' : ''}${c.reference ? ', contato de referência' : ''}${c.optedOut.length ? `, recusou ${c.optedOut.join(', ')}` : ''})`);
+    h('Credores');
+    for (const c of dossier.creditors) doc.text(`${c.legalName} — CNPJ/CPF ${formatDocument(c.document)} — ${c.address}`);
+    h('Títulos e cálculo');
+    for (const debt of dossier.debts) {
+      doc.font('Helvetica-Bold').text(`${debt.externalId} — ${DEBT_KINDS[debt.kind as DebtKind] ?? debt.kind} — vencimento ${formatDateBR(debt.dueDate)} — ${debt.status}${debt.disputed ? ' (contestado)' : ''}`).font('Helvetica');
+      doc.text(`Valor original ${formatBRL(debt.originalCents)}; saldo atualizado ${formatBRL(debt.balance.total)}; prescrição em ${formatDateBR(debt.prescriptionDate)}`);
+      for (const line of debt.balance.memory) doc.text(`    ${line.description}: ${formatBRL(line.amountCents)}`);
+    }
+    h('Tentativas de contato (em ordem)');
+    if (dossier.contactAttempts.length === 0) doc.text('Nenhuma.');
+    for (const a of dossier.contactAttempts) {
+      doc.text(`${a.at.replace('T', ' ').slice(0, 19)} UTC — ${a.channel} — ${a.status}${a.rule ? ` (${a.rule}${a.reason ? `: ${a.reason}` : ''})` : ''} — passo ${a.step} v${a.scheduleVersion}${a.recipient ? ` — para ${a.recipient}` : ''}${a.contentSha256 ? ` — conteúdo sha256 ${a.contentSha256.slice(0, 16)}…` : ''}`);
+    }
+    h('Linha do tempo');
+    for (const e of dossier.timeline) doc.text(`${e.at.replace('T', ' ').slice(0, 19)} UTC — ${e.type} (${e.actor})`);
+    doc.moveDown().fontSize(8).text(`SHA-256 do arquivo JSON deste dossiê: ${sha256}`);
+  });
 }

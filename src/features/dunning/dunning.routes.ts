@@ -27,7 +27,7 @@ export async function dunningRoutes(app: App, { db }: ApiContext) {
   app.put('/api/templates', { schema: { tags, summary: 'Criar ou alterar modelo (recusado se faltar a identificação do credor ou houver linguagem proibida)', body: templateInput, response: { 200: templateOutput } } }, async (request) =>
     saveTemplate(db, actorOf(request), request.body),
   );
-  app.post('/api/templates/preview', { schema: { tags, summary: 'Pré-visualizar um modelo contra um caso de exemplo, com os alertas de conformidade', body: templateInput.pick({ channel: true, body: true }), response: { 200: previewOutput } } }, async (request) =>
+  app.post('/api/templates/preview', { schema: { tags, summary: 'Pré-visualizar um modelo contra um caso de exemplo, com os alertas de conformidade', body: templateInput.pick({ channel: true, body: true }).extend({ key: templateInput.shape.key.optional() }), response: { 200: previewOutput } } }, async (request) =>
     previewTemplate(actorOf(request), request.body),
   );
 }

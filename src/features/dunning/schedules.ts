@@ -1,6 +1,7 @@
 import { z, zUf, zUuid } from '../../api/zod.ts';
 import type { Schedule } from '../../domain/dunning/schedule.ts';
-import { checkTemplate, renderTemplate, sampleContext } from '../../domain/dunning/templates.ts';
+import { checkTemplate, renderTemplate, sampleContext, whatsappTemplateText } from '../../domain/dunning/templates.ts';
+import { whatsappTemplateName } from './channels/whatsapp.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import type { Database, Tx } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
@@ -152,6 +153,8 @@ export const templateInput = z.object({
 export const templateOutput = templateInput.extend({ id: z.uuid(), updatedAt: z.date() });
 export const previewOutput = z.object({
   text: z.string().nullable(),
+  /** For WhatsApp: the template to register at Meta (our text with positional parameters) and its name. */
+  whatsapp: z.object({ name: z.string(), language: z.string(), text: z.string() }).optional(),
   problems: z.array(z.object({ rule: z.string(), source: z.string(), message: z.string() })),
 });
 
@@ -187,7 +190,7 @@ export async function saveTemplate(db: Database, actor: Actor, input: z.infer<ty
 }
 
 /** Renders a draft against a sample case and lists what the checks would refuse. */
-export function previewTemplate(actor: Actor, input: { body: string; channel: (typeof CHANNELS)[number] }) {
+export function previewTemplate(actor: Actor, input: { key?: string | undefined; body: string; channel: (typeof CHANNELS)[number] }) {
   requirePermission(actor, 'schedules.write'); // a tool of the template editor
   const problems = checkTemplate(input.body, input.channel);
   let text: string | null = null;
@@ -196,5 +199,5 @@ export function previewTemplate(actor: Actor, input: { body: string; channel: (t
   } catch (error) {
     if (!problems.length) problems.push({ rule: 'template_syntax', source: 'Handlebars', message: (error as Error).message.split('\n')[0]! });
   }
-  return { text, problems };
+  return { text, problems, ...(input.channel === 'whatsapp' && input.key ? { whatsapp: { name: whatsappTemplateName(input.key), language: 'pt_BR', text: whatsappTemplateText(input.body) } } : {}) };
 }

@@ -9,16 +9,20 @@ import { SeededRandom } from '../demo/random.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { seedShippedSeries } from '../indices/shipped-series.ts';
 import { smtpChannel } from './channels/email.ts';
+import { collectorQueueChannel } from './channels/collector-queue.ts';
+import { letterBatchChannel } from './channels/letters.ts';
 import { mailboxChannel } from './channels/mailbox.ts';
+import { recordReceipt } from './receipts.ts';
 import { runDaily } from './daily-run.ts';
 import { dispatchDue } from './dispatch.ts';
 
 /**
  * `recupera simulate --days 90`: the demo agency in a throw-away embedded database, its régua
  * run day by day — the daily run at dawn, dispatch at 10:00 in Brasília into a local mailbox (a
- * real SMTP server for e-mail, files for SMS and WhatsApp) — with seeded debtor responses
- * (some pay, some dispute, some ask not to be contacted on a channel). Nothing touches the
- * agency's own database.
+ * real SMTP server for e-mail, files for SMS and WhatsApp, the print house's PDF batches of
+ * letters under cartas/, calls as tasks whose results a simulated dialer reports) — with
+ * seeded debtor responses (some pay, some dispute, some ask not to be contacted on a channel).
+ * Nothing touches the agency's own database.
  */
 export interface SimulationOptions {
   days: number;
@@ -39,6 +43,7 @@ export interface SimulationReport {
   optOuts: number;
   mailbox: string;
   emails: number;
+  calls: { answered: number; unanswered: number };
 }
 
 export async function simulate(options: SimulationOptions): Promise<SimulationReport> {
@@ -64,7 +69,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   const db = await PgliteDatabase.open(null);
   const email = smtpChannel({ url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: 'Assessoria Recupera Demonstração <cobranca@demo.recupera.test>' });
   const clock = () => new Date(`${day}T13:00:00Z`);
-  const channels = [email, mailboxChannel('sms', mailbox, clock), mailboxChannel('whatsapp', mailbox, clock)];
+  const channels = [
+    email, mailboxChannel('sms', mailbox, clock), mailboxChannel('whatsapp', mailbox, clock),
+    letterBatchChannel({ dir: path.join(mailbox, 'cartas'), sender: 'Assessoria Recupera Demonstração' }),
+    collectorQueueChannel(db, 'voice'), collectorQueueChannel(db, 'task'),
+  ];
+  const calls = { answered: 0, unanswered: 0 };
   const answered = new Set<string>();
   let paidDebtors = 0;
   let disputes = 0;
@@ -78,6 +88,13 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       await runDaily(db, { asOf: day });
       // Months after the last published index are itemized with the last known value (marked provisional).
       const summary = await dispatchDue(db, { now: clock(), channels, publicUrl: 'http://localhost:3000', balancePolicy: { maxProvisionalMonths: 36 } });
+      // The dialer reports today's calls: some answered, most not.
+      const openCalls = await db.system(async ({ sql }) => (await sql.query<{ id: string }>(`select id from collector_tasks where kind = 'call' and status = 'open' order by id`)).rows);
+      for (const call of openCalls) {
+        const picked = rnd.next() < 0.35;
+        calls[picked ? 'answered' : 'unanswered']++;
+        await recordReceipt(db, { channel: 'voice', providerId: call.id, status: picked ? 'delivered' : 'undelivered', providerStatus: picked ? 'answered' : 'no_answer', at: clock() });
+      }
       // Responses of the people who heard from us today.
       const sentToday = await db.system(async ({ sql }) =>
         (await sql.query<{ id: string; debtor_id: string; channel: string }>(`select id, debtor_id, channel from actions where status = 'sent' order by id`)).rows.filter((a) => !answered.has(a.id)),
@@ -110,7 +127,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     const failures = await db.system(async ({ sql }) =>
       (await sql.query<{ reason: string; n: number }>(`select case when status = 'failed' then reason else rule end as reason, count(*)::int as n from actions where status in ('failed', 'blocked') group by 1 order by 2 desc limit 5`)).rows,
     );
-    return { from: options.from, to: day, byStep, failures, paidDebtors, disputes, optOuts, mailbox, emails };
+    return { from: options.from, to: day, byStep, failures, paidDebtors, disputes, optOuts, mailbox, emails, calls };
   } finally {
     email.close();
     await db.close();

@@ -4,7 +4,7 @@ import { openTestDatabase, type TestDatabase } from '../../../test/support/datab
 import { createTenant, type TenantFixture } from '../../../test/support/factories.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { createSchedule, saveTemplate } from '../dunning/schedules.ts';
-import { DAILY_RUN_CRON, startJobs } from './jobs.ts';
+import { DAILY_RUN_CRON, DISPATCH_CRON, startJobs } from './jobs.ts';
 
 let t: TestDatabase;
 let tenant: TenantFixture;
@@ -25,16 +25,21 @@ describe('job queue (pg-boss on the same database)', () => {
     const boss = await startJobs(t.db, loadConfig({}), pino({ level: 'silent' }));
     try {
       expect(await boss.getSchedule('daily-run')).toMatchObject({ name: 'daily-run', cron: DAILY_RUN_CRON, options: expect.objectContaining({ tz: 'America/Sao_Paulo' }) });
-      expect(await boss.getSchedule('dispatch')).toBeNull(); // no SMTP configured: nothing to dispatch with
-      const id = await boss.send('daily-run', { asOf: '2026-01-11' });
-      let state = '';
-      for (let i = 0; i < 100 && state !== 'completed'; i++) {
-        await new Promise((r) => setTimeout(r, 200));
-        state = (await boss.findJobs('daily-run', { id: id! }))[0]?.state ?? '';
-      }
-      expect(state).toBe('completed');
-      const actions = await t.db.system(async ({ sql }) => (await sql.query<{ n: number }>(`select count(*)::int as n from actions where run_date = '2026-01-11'`)).rows[0]!.n);
-      expect(actions).toBe(3);
+      expect(await boss.getSchedule('dispatch')).toMatchObject({ name: 'dispatch', cron: DISPATCH_CRON });
+      const completed = async (queue: string, id: string | null) => {
+        let state = '';
+        for (let i = 0; i < 100 && state !== 'completed'; i++) {
+          await new Promise((r) => setTimeout(r, 200));
+          state = (await boss.findJobs(queue, { id: id! }))[0]?.state ?? '';
+        }
+        return state;
+      };
+      expect(await completed('daily-run', await boss.send('daily-run', { asOf: '2026-01-11' }))).toBe('completed');
+      const planned = () => t.db.system(async ({ sql }) => (await sql.query<{ status: string; n: number }>(`select status, count(*)::int as n from actions where run_date = '2026-01-11' group by 1`)).rows);
+      expect(await planned()).toEqual([{ status: 'planned', n: 3 }]);
+      // No SMS provider configured: dispatch runs and leaves the SMS steps waiting for one, not dropped.
+      expect(await completed('dispatch', await boss.send('dispatch', {}))).toBe('completed');
+      expect(await planned()).toEqual([{ status: 'planned', n: 3 }]);
     } finally {
       await boss.stop({ graceful: false, timeout: 2_000 });
     }

@@ -5,13 +5,13 @@ import type { Config } from '../../shared/config.ts';
 import type { Database } from '../../store/database.ts';
 import { PgliteDatabase } from '../../store/pglite-database.ts';
 import { PostgresDatabase } from '../../store/postgres-database.ts';
-import { smtpChannel } from '../dunning/channels/email.ts';
+import { channelsFromConfig } from '../dunning/channels/from-config.ts';
 import { runDaily } from '../dunning/daily-run.ts';
 import { dispatchDue } from '../dunning/dispatch.ts';
 
 /**
  * Background work through pg-boss on the same database: the daily run every morning, dispatch
- * every minute when a channel is configured. On PGlite inside the server process; on PostgreSQL
+ * every minute through the configured channels. On PGlite inside the server process; on PostgreSQL
  * any number of `recupera serve` processes share the queues (pg-boss hands each job to one).
  */
 export const DAILY_RUN_CRON = '0 6 * * *'; // 06:00 in Brasília: the plan is ready before the contact window opens
@@ -33,14 +33,12 @@ export async function startJobs(db: Database, config: Config, logger: Logger): P
     logger.info({ asOf, newActions: summary.newActions, byStatus: summary.byStatus }, 'daily run');
     return summary;
   });
-  if (config.SMTP_URL) {
-    const email = smtpChannel({ url: config.SMTP_URL, from: config.MAIL_FROM });
-    await boss.schedule('dispatch', DISPATCH_CRON);
-    await boss.work('dispatch', async () => {
-      const summary = await dispatchDue(db, { now: new Date(), channels: [email], publicUrl: config.PUBLIC_URL });
-      if (summary.sent + summary.failed + summary.deferred + summary.blocked) logger.info(summary, 'dispatch');
-      return summary;
-    });
-  }
+  const channels = channelsFromConfig(db, config);
+  await boss.schedule('dispatch', DISPATCH_CRON);
+  await boss.work('dispatch', async () => {
+    const summary = await dispatchDue(db, { now: new Date(), channels, publicUrl: config.PUBLIC_URL });
+    if (Object.values(summary).some((n) => n > 0)) logger.info(summary, 'dispatch');
+    return summary;
+  });
   return boss;
 }
