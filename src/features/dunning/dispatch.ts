@@ -90,6 +90,10 @@ interface TimelineEvent {
   data: Record<string, unknown>;
 }
 
+/** What each channel needs, in the words of the reason users read. */
+const CONTACT_NEEDED: Record<DispatchChannel, string> = {
+  email: 'e-mail', sms: 'SMS (celular)', whatsapp: 'WhatsApp (celular com opt-in)', letter: 'carta (endereço postal)', voice: 'ligação (telefone)', task: 'tarefa',
+};
 const STAGE_SUBJECT: Record<string, string> = { aviso: 'Aviso de débito', alerta: 'Débito em atraso', acao: 'Comunicado de cobrança' };
 const DAY_MS = 86_400_000;
 
@@ -219,7 +223,7 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
     }
     const recipient = recipientFor(action.channel, own, debtor);
     if (!recipient) {
-      fail(`sem contato válido para ${action.channel}`);
+      fail(`sem contato válido para ${CONTACT_NEEDED[action.channel]}`);
       continue;
     }
     let balance;
