@@ -18,14 +18,17 @@ export async function runCommand(options: { asOf?: string; json?: boolean; chunk
     runDaily(db, {
       asOf,
       ...(options.chunk ? { chunkSize: Number(options.chunk) } : {}),
-      onProgress: (done, total) => {
-        if (!bar) return;
-        if (!started) {
-          bar.start(total, 0);
-          started = true;
-        }
-        bar.update(done);
-      },
+      ...(bar
+        ? {
+            onProgress: (done: number, total: number) => {
+              if (!started) {
+                bar.start(total, 0);
+                started = true;
+              }
+              bar.update(done);
+            },
+          }
+        : {}),
     }),
   );
   bar?.stop();

@@ -216,12 +216,13 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
     return performance.now();
   };
   const tenants = await db.system(async ({ sql }) => (await sql.query<{ id: string }>('select id from tenants order by id')).rows.map((r) => r.id));
-  // Totals first, for the progress bar.
+  // Totals first, for the progress bar (a count of the candidates: only when someone watches).
   const work: Array<{ tenantId: string; total: number }> = [];
   for (const tenantId of tenants) {
     const total = await db.scoped({ tenantId }, async (tx) => {
       const schedules = await schedulesOf(tx);
       if (schedules.size === 0) return null;
+      if (!options.onProgress) return 0;
       const since = await windowStart(tx, tenantId, options.asOf);
       const { portfolios, dates } = candidateDueDates(schedules, since, options.asOf);
       const { rows } = await tx.sql.query<{ n: number }>(`select count(*)::int as n ${CANDIDATES}`, [tenantId, portfolios, dates]);
