@@ -1,6 +1,27 @@
-import type { SqlClient } from '../src/store/database.ts';
 import { spawn } from 'node:child_process';
 import fs from 'node:fs';
+import pg from 'pg';
+import type { SqlClient } from '../src/store/database.ts';
+
+/** The PostgreSQL server the benchmarks create their databases on (BENCH_DATABASE_URL). */
+export const BENCH_ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+/** The URL of a database of that server by name. */
+export function benchDatabaseUrl(name: string): string {
+  const url = new URL(BENCH_ADMIN_URL);
+  url.pathname = `/${name}`;
+  return url.toString();
+}
+
+/** Drops and creates a database on the benchmarks' server; its URL. */
+export async function recreateDatabase(name: string): Promise<string> {
+  const admin = new pg.Client({ connectionString: BENCH_ADMIN_URL });
+  await admin.connect();
+  await admin.query(`drop database if exists ${name} with (force)`);
+  await admin.query(`create database ${name}`);
+  await admin.end();
+  return benchDatabaseUrl(name);
+}
 
 /** Resident memory (KB) of a process and, recursively, its children: the largest one seen. */
 export function rssOf(pid: number): number {
@@ -34,9 +55,13 @@ export async function runSampled(args: string[], env: Record<string, string>): P
 }
 
 /** The benchmarks' agency: one tenant, one creditor, one portfolio. */
+export const BENCH_CREDITOR_CNPJ = '11222333000181';
 export async function seedBenchAgency(sql: SqlClient): Promise<void> {
   await sql.query(`insert into tenants (slug, name) values ('bench', 'Assessoria Bench')`);
-  await sql.query(`insert into creditors (tenant_id, legal_name, document, document_kind, business_kind, street, number, city, uf, cep)
-                   select id, 'Credor Bench Ltda', '11222333000181', 'cnpj', 'consumer', 'Avenida Paulista', '1000', 'São Paulo', 'SP', '01310100' from tenants`);
+  await sql.query(
+    `insert into creditors (tenant_id, legal_name, document, document_kind, business_kind, street, number, city, uf, cep)
+     select id, 'Credor Bench Ltda', $1, 'cnpj', 'consumer', 'Avenida Paulista', '1000', 'São Paulo', 'SP', '01310100' from tenants`,
+    [BENCH_CREDITOR_CNPJ],
+  );
   await sql.query(`insert into portfolios (tenant_id, creditor_id, name) select tenant_id, id, 'Bench' from creditors`);
 }

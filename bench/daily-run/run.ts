@@ -1,8 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import pg from 'pg';
-import { runSampled, seedBenchAgency } from '../support.ts';
+import { benchDatabaseUrl, recreateDatabase, runSampled, seedBenchAgency } from '../support.ts';
 import { EXAMPLE_SCHEDULE } from '../../src/domain/dunning/schedule.ts';
 import { DEMO_TEMPLATES } from '../../src/features/demo/demo-dunning.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -22,7 +21,6 @@ const args = new Map<string, string>();
 for (let i = 2; i < process.argv.length; i += 2) args.set(process.argv[i]!.replace(/^--/, ''), process.argv[i + 1]!);
 const N = Number(args.get('debts') ?? 1_000_000);
 const DEBTORS = Math.round(N * 0.3);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const BACKEND = args.get('backend') ?? 'postgres';
 const PGLITE_DIR = path.join(os.tmpdir(), 'recupera-bench-daily-run');
 
@@ -37,14 +35,7 @@ async function freshDatabase(): Promise<Target> {
     fs.rmSync(PGLITE_DIR, { recursive: true, force: true });
     return { kind: 'pglite', dir: path.join(PGLITE_DIR, 'pglite') };
   }
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query('drop database if exists recupera_bench_run with (force)');
-  await admin.query('create database recupera_bench_run');
-  await admin.end();
-  const url = new URL(ADMIN_URL);
-  url.pathname = '/recupera_bench_run';
-  return { kind: 'postgres', url: url.toString() };
+  return { kind: 'postgres', url: await recreateDatabase('recupera_bench_run') };
 }
 
 async function seed(target: Target): Promise<void> {
@@ -101,7 +92,7 @@ async function runProcess(target: Target, asOf: string): Promise<{ seconds: numb
 }
 
 // --reuse: the PostgreSQL database of the previous run of the same size (skips the seed; clears its runs).
-const target: Target = args.has('reuse') && BACKEND === 'postgres' ? { kind: 'postgres', url: ADMIN_URL.replace(/\/[^/]*$/, '/recupera_bench_run') } : await freshDatabase();
+const target: Target = args.has('reuse') && BACKEND === 'postgres' ? { kind: 'postgres', url: benchDatabaseUrl('recupera_bench_run') } : await freshDatabase();
 const started = performance.now();
 if (args.has('reuse')) {
   const db = await openTarget(target);

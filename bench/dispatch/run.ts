@@ -4,7 +4,6 @@ import os from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
 import nodemailer from 'nodemailer';
-import pg from 'pg';
 import { smtpChannel } from '../../src/features/dunning/channels/email.ts';
 import { runDaily } from '../../src/features/dunning/daily-run.ts';
 import { dispatchDue, type DispatchSummary } from '../../src/features/dunning/dispatch.ts';
@@ -13,7 +12,7 @@ import { migrate } from '../../src/store/migrate.ts';
 import { PgliteDatabase } from '../../src/store/pglite-database.ts';
 import { PostgresDatabase } from '../../src/store/postgres-database.ts';
 import type { Database } from '../../src/store/database.ts';
-import { rssOf, runSampled, seedBenchAgency } from '../support.ts';
+import { recreateDatabase, rssOf, runSampled, seedBenchAgency } from '../support.ts';
 
 /**
  * E-mail dispatch benchmark (issue 4; goal ≥ 1,000 e-mails per second into a local SMTP server).
@@ -34,7 +33,6 @@ const BACKEND = args.get('backend') ?? 'postgres';
 const CONNECTIONS = Number(args.get('connections') ?? 8);
 const BATCH = Number(args.get('batch') ?? 500);
 const WORKERS = Number(args.get('workers') ?? 1);
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const NOW = new Date('2026-11-23T13:00:00Z'); // Monday, 10:00 in Brasília
 const BODY = 'Olá, {{primeiroNome debtor.name}}.\n{{discriminacao}}\n{{identificacaoCredor}}\nNegocie em {{portalUrl}}.\n{{agency.name}}';
 
@@ -45,12 +43,7 @@ async function openDatabase(): Promise<Database> {
     fs.rmSync(dir, { recursive: true, force: true });
     return PgliteDatabase.open(path.join(dir, 'pglite'), { command: 'bench' });
   }
-  const admin = new pg.Client({ connectionString: ADMIN_URL });
-  await admin.connect();
-  await admin.query('drop database if exists recupera_bench_dispatch with (force)');
-  await admin.query('create database recupera_bench_dispatch');
-  await admin.end();
-  databaseUrl = ADMIN_URL.replace(/\/[^/]*$/, '/recupera_bench_dispatch');
+  databaseUrl = await recreateDatabase('recupera_bench_dispatch');
   return new PostgresDatabase(databaseUrl);
 }
 

@@ -9,7 +9,7 @@ import { migrate } from '../../src/store/migrate.ts';
 import { PostgresDatabase } from '../../src/store/postgres-database.ts';
 import type { Database } from '../../src/store/database.ts';
 import { generate, HEADER } from './generate.ts';
-import { runSampled } from '../support.ts';
+import { BENCH_CREDITOR_CNPJ, recreateDatabase, runSampled, seedBenchAgency } from '../support.ts';
 
 /**
  * Import benchmark (issue 2): the real `recupera import` of a synthetic file, against two physical
@@ -31,9 +31,7 @@ const ROWS = Number(args.get('rows') ?? 1_000_000);
 const DEBTORS = Number(args.get('debtors') ?? Math.round(ROWS * 0.3));
 const SMALL = Number(args.get('small') ?? Math.round(ROWS / 4));
 const BACKENDS = (args.get('backends') ?? 'postgres,pglite').split(',');
-const ADMIN_URL = process.env.BENCH_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 const OUT = 'bench/.out';
-const CREDITOR_CNPJ = '11222333000181';
 
 const FILE_COLUMNS = HEADER.split(';');
 const TABLES = ['debtors', 'contact_points', 'debts', 'events'] as const;
@@ -62,7 +60,7 @@ async function ensureFile(rows: number, debtors: number): Promise<string> {
 
 /** Runs `recupera import` as its own process, sampling its resident memory; returns seconds, peak MB and phase timings. */
 async function runImportProcess(file: string, env: Record<string, string>): Promise<{ seconds: number; peakMB: number; phases: Record<string, number>; report: string }> {
-  const run = await runSampled(['--max-semi-space-size=16', 'bin/recupera.js', 'import', file, '--creditor', CREDITOR_CNPJ, '--portfolio', 'Bench', '--json'], { ...env, RECUPERA_IMPORT_TIMING: '1' });
+  const run = await runSampled(['--max-semi-space-size=16', 'bin/recupera.js', 'import', file, '--creditor', BENCH_CREDITOR_CNPJ, '--portfolio', 'Bench', '--json'], { ...env, RECUPERA_IMPORT_TIMING: '1' });
   const phases: Record<string, number> = {};
   for (const m of run.stderr.matchAll(/\[import\] ([^:]+): (\d+) ms/g)) phases[m[1]!] = Number(m[2]) / 1000;
   return { seconds: run.seconds, peakMB: run.peakMB, phases, report: run.stdout };
@@ -71,14 +69,8 @@ async function runImportProcess(file: string, env: Record<string, string>): Prom
 /** A fresh database with one tenant, creditor and portfolio. */
 async function freshDatabase(backend: string, dir: string): Promise<{ open: () => Promise<Database>; env: Record<string, string>; url?: string }> {
   if (backend === 'postgres') {
-    const admin = new pg.Client({ connectionString: ADMIN_URL });
-    await admin.connect();
-    await admin.query('drop database if exists recupera_bench with (force)');
-    await admin.query('create database recupera_bench');
-    await admin.end();
-    const url = new URL(ADMIN_URL);
-    url.pathname = '/recupera_bench';
-    return { open: async () => new PostgresDatabase(url.toString()), env: { DATABASE_URL: url.toString() }, url: url.toString() };
+    const url = await recreateDatabase('recupera_bench');
+    return { open: async () => new PostgresDatabase(url), env: { DATABASE_URL: url }, url };
   }
   fs.rmSync(dir, { recursive: true, force: true });
   return { open: () => PgliteDatabase.open(path.join(dir, 'pglite'), { command: 'bench' }), env: { DATA_DIR: dir, DATABASE_URL: '' } };
@@ -86,15 +78,7 @@ async function freshDatabase(backend: string, dir: string): Promise<{ open: () =
 
 async function setUp(db: Database): Promise<void> {
   await migrate(db);
-  await db.system(async ({ sql }) => {
-    await sql.query(`insert into tenants (slug, name) values ('bench', 'Bench')`);
-    await sql.query(
-      `insert into creditors (tenant_id, legal_name, document, document_kind, business_kind, street, number, city, uf, cep)
-       select id, 'Credor Bench Ltda', $1, 'cnpj', 'consumer', 'Avenida Paulista', '1000', 'São Paulo', 'SP', '01310100' from tenants`,
-      [CREDITOR_CNPJ],
-    );
-    await sql.query(`insert into portfolios (tenant_id, creditor_id, name) select tenant_id, id, 'Bench' from creditors`);
-  });
+  await db.system(({ sql }) => seedBenchAgency(sql));
 }
 
 /** A. The file itself, COPY'd into a table with its own columns as text: no parsing beyond CSV, no index. */

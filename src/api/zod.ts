@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { documentProblemMessages, parseDocument } from '../brazil/documents.ts';
 import { isUf, normalizeCep, ufOfCep } from '../brazil/uf.ts';
 import { isIsoDate } from '../domain/dates.ts';
+import { AppError } from '../shared/errors.ts';
 
 // Every message zod writes is in Portuguese (Brazil).
 z.config(z.locales.ptBR());
@@ -56,3 +57,12 @@ export const zPageMeta = { limit: z.number().int(), offset: z.number().int(), ha
 export const zBooleanQuery = z
   .enum(['true', 'false', '1', '0'])
   .transform((v) => v === 'true' || v === '1');
+
+/** Validates a request, or throws a pt-BR error naming the field. */
+export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
+  const parsed = schema.safeParse(input);
+  if (parsed.success) return parsed.data;
+  const issue = parsed.error.issues[0]!;
+  const field = issue.path.join('.') || '(raiz)';
+  throw new AppError('validation', `Campo ${field}: ${issue.message}`, { field });
+}

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from './constant-time.ts';
 
 /**
  * Our own webhook signature (to a dialer, and from it): `X-Recupera-Signature: t=<unix seconds>,v1=<hex>`,
@@ -17,7 +18,5 @@ export function verifyPayload(secret: string, header: string | undefined, rawBod
   if (!match) return false;
   const t = Number(match[1]);
   if (Math.abs(now.getTime() / 1000 - t) > toleranceSeconds) return false;
-  const expected = Buffer.from(createHmac('sha256', secret).update(`${t}.${rawBody}`).digest('hex'));
-  const given = Buffer.from(match[2]!);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return constantTimeEqual(createHmac('sha256', secret).update(`${t}.${rawBody}`).digest('hex'), match[2]!);
 }

@@ -1,4 +1,5 @@
-import { argon2, randomBytes, timingSafeEqual } from 'node:crypto';
+import { argon2, randomBytes } from 'node:crypto';
+import { constantTimeEqual } from '../../shared/constant-time.ts';
 import { promisify } from 'node:util';
 import { AppError } from '../../shared/errors.ts';
 
@@ -45,7 +46,7 @@ export async function verifyPassword(password: string, stored: string): Promise<
     parallelism: Number(m[3]),
     tagLength: expected.length,
   });
-  return actual.length === expected.length && timingSafeEqual(actual, expected);
+  return constantTimeEqual(actual, expected);
 }
 
 /** A hash of a random password, verified against when the e-mail is unknown so timing does not reveal it. */

@@ -1,4 +1,4 @@
-import { z, zIsoDate, zUf } from '../../api/zod.ts';
+import { parseRequest, z, zIsoDate, zUf } from '../../api/zod.ts';
 import { DEBT_KINDS, type DebtKind } from '../../domain/debt-kinds.ts';
 import { daysInMonth } from '../../domain/dates.ts';
 import { MAX_AMOUNT_CENTS } from '../../domain/money.ts';
@@ -102,15 +102,6 @@ export const businessDaysRequest = z.object({
   municipalHolidays: zMunicipalHolidays.optional(),
   calendar: z.enum(['bank', 'civil']).default('bank'),
 });
-
-/** Validates a request, or throws a pt-BR error naming the field. */
-export function parseRequest<S extends z.ZodType>(schema: S, input: unknown): z.infer<S> {
-  const parsed = schema.safeParse(input);
-  if (parsed.success) return parsed.data;
-  const issue = parsed.error.issues[0]!;
-  const field = issue.path.join('.') || '(raiz)';
-  throw new AppError('validation', `Campo ${field}: ${issue.message}`, { field });
-}
 
 type BalanceInput = z.infer<typeof balanceRequest>;
 

@@ -1,5 +1,6 @@
 import { cnpjCheckDigits, cpfCheckDigits } from '../../brazil/documents.ts';
 import { addDays, addMonths, formatDateBR, type IsoDate } from '../../domain/dates.ts';
+import { csvCell } from '../../shared/csv.ts';
 import type { Role } from '../../store/schema.ts';
 import type { CreditorInput } from '../creditors/creditors.ts';
 import { CITIES, COMPANY_SUFFIXES, COMPANY_TRADES, COMPANY_WORDS, DISTRICTS, EMAIL_DOMAINS, FIRST_NAMES, STREETS, SURNAMES } from './demo-data.ts';
@@ -56,10 +57,6 @@ interface Person {
 function money(cents: number): string {
   const reais = Math.floor(cents / 100).toString().replace(/\B(?=(\d{3})+(?!\d))/g, '.');
   return `${reais},${String(cents % 100).padStart(2, '0')}`;
-}
-
-function csvCell(value: string): string {
-  return /[;"\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value;
 }
 
 export function generateDemo(options: { asOf: IsoDate; seed?: string }): DemoPlan {

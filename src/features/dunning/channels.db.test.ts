@@ -1,5 +1,4 @@
 import fs from 'node:fs';
-import net from 'node:net';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -9,6 +8,7 @@ import { loadConfig } from '../../shared/config.ts';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
 import { createTenant, type TenantFixture } from '../../../test/support/factories.ts';
 import { dialerStandIn, twilioStandIn, whatsappStandIn } from '../../../test/support/provider-stand-ins.ts';
+import { freePort } from '../../../test/support/net.ts';
 import { startServer } from '../../../test/support/server.ts';
 import { channelsFromConfig } from './channels/from-config.ts';
 import { whatsappTemplateName } from './channels/whatsapp.ts';
@@ -39,13 +39,6 @@ let dialer: Awaited<ReturnType<typeof dialerStandIn>>;
 let lettersDir: string;
 let env: Record<string, string>;
 
-async function freePort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const port = (server.address() as net.AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 const q = <T>(text: string, params: unknown[] = []) => t.db.system(async ({ sql }) => (await sql.query<T>(text, params)).rows);
 const deliveryStatuses = (channel: string) => q<{ status: string }>(`select status from deliveries where channel = $1 order by status`, [channel]).then((r) => r.map((x) => x.status));
 

@@ -40,6 +40,7 @@ export async function recordReceipt(db: Database, receipt: Receipt): Promise<Rec
       `update deliveries set status = $3, provider_status = $4, status_at = $5, error = coalesce($6, error) where tenant_id = $1 and action_id = $2`,
       [delivery.tenant_id, delivery.action_id, receipt.status, receipt.providerStatus, receipt.at, receipt.error ?? null],
     );
+    // A call's result is also its task's: closed in the same transaction as the delivery.
     if (receipt.channel === 'voice') {
       await sql.query(`update collector_tasks set status = 'done', outcome = $3, closed_at = $4 where tenant_id = $1 and id = $2 and status = 'open'`, [delivery.tenant_id, receipt.providerId, receipt.providerStatus, receipt.at]);
     }

@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { z } from 'zod';
 import type { ApiContext, App } from '../../api/context.ts';
+import { parseRequest, z } from '../../api/zod.ts';
 import { AppError } from '../../shared/errors.ts';
 import { SIGNATURE_HEADER, verifyPayload } from '../../shared/signed-payload.ts';
 import { TWILIO_STATUS, verifyTwilioSignature } from './channels/sms.ts';
@@ -81,12 +81,7 @@ export async function webhookRoutes(app: App, { db, config }: ApiContext) {
       async (request, reply: FastifyReply) => {
         if (!config.DIALER_SECRET) throw notConfigured('O discador');
         if (!verifyPayload(config.DIALER_SECRET, request.headers[SIGNATURE_HEADER] as string | undefined, raw(request))) throw badSignature();
-        const parsed = dialerResult.safeParse(parseJson(raw(request)));
-        if (!parsed.success) {
-          const issue = parsed.error.issues[0]!;
-          throw new AppError('validation', `Campo ${issue.path.join('.') || 'corpo'} inválido: ${issue.message}`, { field: issue.path.join('.') });
-        }
-        const r = parsed.data;
+        const r = parseRequest(dialerResult, parseJson(raw(request)));
         await recordReceipt(db, {
           channel: 'voice', providerId: r.callId, status: r.status === 'answered' ? 'delivered' : 'undelivered', providerStatus: r.status, at: r.at ? new Date(r.at) : new Date(),
           details: { ...(r.durationSeconds !== undefined ? { durationSeconds: r.durationSeconds } : {}), ...(r.disposition ? { disposition: r.disposition } : {}) },

@@ -1,4 +1,5 @@
 import { z, zPage } from '../../api/zod.ts';
+import { csvCell } from '../../shared/csv.ts';
 import { notFound } from '../../shared/errors.ts';
 import type { Database } from '../../store/database.ts';
 import type { Import } from '../../store/schema.ts';
@@ -104,9 +105,6 @@ export async function listImportErrors(db: Database, actor: Actor, id: string, q
 
 /** The row report as CSV (semicolon, UTF-8 with BOM so spreadsheet programs show accents). */
 export function importErrorsCsv(rows: Array<z.infer<typeof importErrorOutput>>): string {
-  const cell = (v: string | number | null) => {
-    const text = v === null ? '' : String(v);
-    return /[";\n\r]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-  };
+  const cell = (v: string | number | null) => csvCell(v === null ? '' : String(v));
   return '\uFEFFlinha;campo;valor;motivo\r\n' + rows.map((r) => [r.line, r.field, r.value, r.reason].map(cell).join(';')).join('\r\n') + '\r\n';
 }

@@ -4,6 +4,7 @@ import path from 'node:path';
 import { formatCep } from '../../../brazil/uf.ts';
 import { formatDateBR } from '../../../domain/dates.ts';
 import { localTime } from '../../../domain/compliance/local-time.ts';
+import { csvCell } from '../../../shared/csv.ts';
 import { renderPdf } from '../../../shared/pdf.ts';
 import type { ChannelAdapter, OutgoingMessage } from './channel.ts';
 
@@ -56,13 +57,11 @@ export async function letterBatchPdf(messages: readonly OutgoingMessage[], sende
   return { pdf, firstPages };
 }
 
-const csvField = (value: string) => (/[;"\n]/.test(value) ? `"${value.replace(/"/g, '""')}"` : value);
-
 export function letterManifest(messages: readonly OutgoingMessage[], firstPages: readonly number[], pdfSha256: string): string {
   const header = 'pagina;acao;destinatario;logradouro;numero;complemento;bairro;cidade;uf;cep';
   const rows = messages.map((m, i) => {
     const a = m.postalAddress;
-    return [String(firstPages[i]), m.actionId, m.recipientName, a?.street ?? m.to, a?.number ?? '', a?.complement ?? '', a?.district ?? '', a?.city ?? '', a?.uf ?? '', a?.cep ?? ''].map(csvField).join(';');
+    return [String(firstPages[i]), m.actionId, m.recipientName, a?.street ?? m.to, a?.number ?? '', a?.complement ?? '', a?.district ?? '', a?.city ?? '', a?.uf ?? '', a?.cep ?? ''].map(csvCell).join(';');
   });
   return `${[header, ...rows].join('\n')}\n# sha256 do PDF: ${pdfSha256}\n`;
 }

@@ -1,7 +1,7 @@
-import net from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { sampleContext, templateParameters, whatsappTemplateText, checkTemplate } from '../../../domain/dunning/templates.ts';
 import { signPayload, verifyPayload } from '../../../shared/signed-payload.ts';
+import { freePort } from '../../../../test/support/net.ts';
 import { httpOutcome } from './channel.ts';
 import { smtpFailure } from './email.ts';
 import { twilioSignature, verifyTwilioSignature } from './sms.ts';
@@ -70,11 +70,7 @@ describe('outcomes of a send', () => {
     expect(await httpOutcome(respond(503, { code: 20503 }), id)).toMatchObject({ status: 'failed', retryable: true });
     expect(await httpOutcome(respond(429, {}), id)).toMatchObject({ status: 'failed', retryable: true });
     expect(await httpOutcome(respond(400, { code: 21211 }), id)).toMatchObject({ status: 'failed', retryable: false, error: expect.stringContaining('21211') });
-    const closed = net.createServer();
-    await new Promise<void>((resolve) => closed.listen(0, '127.0.0.1', resolve));
-    const port = (closed.address() as net.AddressInfo).port;
-    await new Promise<void>((resolve) => closed.close(() => resolve()));
-    expect(await httpOutcome(() => fetch(`http://127.0.0.1:${port}/`), id)).toMatchObject({ status: 'failed', retryable: true }); // nobody listening: nothing left
+    expect(await httpOutcome(async () => fetch(`http://127.0.0.1:${await freePort()}/`), id)).toMatchObject({ status: 'failed', retryable: true }); // nobody listening: nothing left
     expect(await httpOutcome(async () => { throw new DOMException('The operation was aborted due to timeout', 'TimeoutError'); }, id)).toMatchObject({ status: 'unknown' });
   });
   it('reads SMTP replies: 4xx try later, 5xx refused, a dropped connection mid-message unknown', () => {

@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../../shared/constant-time.ts';
 import type { DeliveryStatus } from '../../../store/schema.ts';
 import { httpOutcome, mapWithConcurrency, type ChannelAdapter } from './channel.ts';
 
@@ -48,10 +49,7 @@ export function twilioSignature(authToken: string, url: string, params: Readonly
 }
 
 export function verifyTwilioSignature(authToken: string, signature: string | undefined, url: string, params: Readonly<Record<string, string>>): boolean {
-  if (!signature) return false;
-  const expected = Buffer.from(twilioSignature(authToken, url, params));
-  const given = Buffer.from(signature);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return !!signature && constantTimeEqual(twilioSignature(authToken, url, params), signature);
 }
 
 /** Twilio's MessageStatus values and what they mean for a delivery (null: not a receipt). */

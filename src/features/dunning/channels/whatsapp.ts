@@ -1,4 +1,5 @@
-import { createHmac, timingSafeEqual } from 'node:crypto';
+import { createHmac } from 'node:crypto';
+import { constantTimeEqual } from '../../../shared/constant-time.ts';
 import type { DeliveryStatus } from '../../../store/schema.ts';
 import { httpOutcome, mapWithConcurrency, type ChannelAdapter } from './channel.ts';
 
@@ -63,10 +64,7 @@ export function whatsappSignature(appSecret: string, rawBody: string | Buffer): 
 }
 
 export function verifyWhatsappSignature(appSecret: string, header: string | undefined, rawBody: string | Buffer): boolean {
-  if (!header) return false;
-  const expected = Buffer.from(whatsappSignature(appSecret, rawBody));
-  const given = Buffer.from(header);
-  return expected.length === given.length && timingSafeEqual(expected, given);
+  return !!header && constantTimeEqual(whatsappSignature(appSecret, rawBody), header);
 }
 
 /** The Cloud API's status values (statuses[].status) and what they mean for a delivery. */
