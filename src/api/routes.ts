@@ -8,13 +8,14 @@ import { dossierRoutes } from '../features/dunning/dossier.routes.ts';
 import { dunningRoutes } from '../features/dunning/dunning.routes.ts';
 import { webhookRoutes } from '../features/dunning/webhooks.routes.ts';
 import { importRoutes } from '../features/imports/imports.routes.ts';
+import { negotiationRoutes } from '../features/negotiation/negotiation.routes.ts';
 import { portfolioRoutes } from '../features/portfolios/portfolios.routes.ts';
 import { userRoutes } from '../features/users/users.routes.ts';
 import type { ApiContext, App } from './context.ts';
 
 /** Every feature's routes; the cross-tenant test walks all of them through the OpenAPI document. */
 export async function registerRoutes(app: App, context: ApiContext): Promise<void> {
-  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, webhookRoutes, userRoutes, auditRoutes]) {
+  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, negotiationRoutes, webhookRoutes, userRoutes, auditRoutes]) {
     await register(app, context);
   }
 }

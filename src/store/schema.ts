@@ -287,6 +287,7 @@ export interface ActionTable {
   deliver_after: Date | null;
   attempts: Generated<number>;
   created_at: CreatedAt;
+  installment_id: string | null;
 }
 
 export interface DeliveryTable {
@@ -341,6 +342,136 @@ export interface DailyRunTable {
   finished_at: Date | null;
 }
 
+export interface OfferPolicyTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  portfolio_id: string;
+  segment: string | null;
+  name: string;
+  rules: ColumnType<unknown, string, string>;
+  updated_by: string | null;
+  updated_at: Timestamp;
+}
+
+export const AGREEMENT_STATUSES = ['proposed', 'accepted', 'active', 'fulfilled', 'broken', 'cancelled'] as const;
+export type AgreementStatus = (typeof AGREEMENT_STATUSES)[number];
+export type AcceptanceChannel = 'phone' | 'portal' | 'email' | 'whatsapp' | 'in_person';
+
+export interface AgreementTable {
+  tenant_id: string;
+  id: Generated<string>;
+  number: Generated<string>;
+  creditor_id: string;
+  portfolio_id: string;
+  debtor_id: string;
+  status: AgreementStatus;
+  as_of: string;
+  valid_until: string;
+  terms: ColumnType<unknown, string, string>;
+  balance_cents: number;
+  discount_cents: number;
+  total_cents: number;
+  installment_count: number;
+  grace_days: number;
+  payment_method: Generated<'boleto' | 'pix'>;
+  within_policy: boolean;
+  approval_status: 'not_needed' | 'pending' | 'approved';
+  approved_by: string | null;
+  approved_at: Date | null;
+  approval_reason: string | null;
+  accepted_at: Date | null;
+  accepted_channel: AcceptanceChannel | null;
+  accepted_ip: string | null;
+  accepted_by_user: string | null;
+  accepted_by_debtor: boolean | null;
+  accepted_terms_text: string | null;
+  accepted_terms_sha256: string | null;
+  activated_at: Date | null;
+  closed_at: Date | null;
+  broken_on: string | null;
+  close_reason: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface AgreementDebtTable {
+  tenant_id: string;
+  agreement_id: string;
+  debt_id: string;
+  balance_cents: number;
+  discount_cents: number;
+  binding: Generated<boolean>;
+}
+
+export interface InstallmentTable {
+  tenant_id: string;
+  id: Generated<string>;
+  agreement_id: string;
+  debtor_id: string;
+  creditor_id: string;
+  number: number;
+  due_date: string;
+  amount_cents: number;
+  interest_cents: Generated<number>;
+  paid_cents: Generated<number>;
+  status: Generated<'open' | 'paid' | 'cancelled'>;
+  paid_on: string | null;
+  payment_method: Generated<'boleto' | 'pix'>;
+  created_at: CreatedAt;
+}
+
+export type PaymentMethod = 'pix' | 'boleto' | 'transfer' | 'cash' | 'card' | 'other';
+export type PaymentSource = 'api' | 'cnab' | 'pix_webhook';
+
+export interface PaymentTable {
+  tenant_id: string;
+  id: Generated<string>;
+  debtor_id: string;
+  creditor_id: string;
+  agreement_id: string | null;
+  installment_id: string | null;
+  debt_id: string | null;
+  amount_cents: number;
+  applied_cents: number;
+  excess_cents: Generated<number>;
+  paid_on: string;
+  method: PaymentMethod;
+  source: PaymentSource;
+  external_id: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface DebtCreditTable {
+  tenant_id: string;
+  debt_id: string;
+  payment_id: string;
+  paid_on: string;
+  amount_cents: number;
+  reason: 'payment' | 'agreement_breach';
+}
+
+export type PromiseChannel = 'phone' | 'whatsapp' | 'email' | 'sms' | 'portal' | 'in_person';
+
+export interface PromiseTable {
+  tenant_id: string;
+  id: Generated<string>;
+  debtor_id: string;
+  creditor_id: string;
+  debt_ids: string[];
+  amount_cents: number;
+  promised_for: string;
+  channel: PromiseChannel;
+  taken_by: string | null;
+  note: string | null;
+  status: Generated<'pending' | 'kept' | 'broken' | 'cancelled'>;
+  resolved_on: string | null;
+  created_on: string;
+  created_at: CreatedAt;
+}
+
 export interface Schema {
   tenants: TenantTable;
   creditors: CreditorTable;
@@ -363,6 +494,13 @@ export interface Schema {
   daily_runs: DailyRunTable;
   deliveries: DeliveryTable;
   collector_tasks: CollectorTaskTable;
+  offer_policies: OfferPolicyTable;
+  agreements: AgreementTable;
+  agreement_debts: AgreementDebtTable;
+  installments: InstallmentTable;
+  payments: PaymentTable;
+  debt_credits: DebtCreditTable;
+  promises: PromiseTable;
 }
 
 export type Debt = Selectable<DebtTable>;
@@ -375,3 +513,7 @@ export type Import = Selectable<ImportTable>;
 export type TimelineEvent = Selectable<EventTable>;
 export type NewEvent = Insertable<EventTable>;
 export type CreditorUpdate = Updateable<CreditorTable>;
+export type Agreement = Selectable<AgreementTable>;
+export type Installment = Selectable<InstallmentTable>;
+export type PaymentRow = Selectable<PaymentTable>;
+export type PromiseRow = Selectable<PromiseTable>;

@@ -48,6 +48,7 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   actions: {
     tenant_id: true, id: true, run_date: true, debt_id: true, debtor_id: true, creditor_id: true, schedule_id: true, schedule_version: true, step_id: true,
     due_on: true, stage: true, channel: true, template: true, status: true, rule: true, reason: true, deliver_after: true, attempts: true, created_at: true,
+    installment_id: true,
   },
   deliveries: {
     tenant_id: true, action_id: true, debtor_id: true, creditor_id: true, channel: true, recipient: true, content_sha256: true, status: true,
@@ -56,6 +57,28 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   collector_tasks: {
     tenant_id: true, id: true, action_id: true, debtor_id: true, creditor_id: true, debt_id: true, kind: true, status: true, phone: true, script: true,
     due_at: true, assigned_to: true, outcome: true, created_at: true, closed_at: true,
+  },
+  offer_policies: { tenant_id: true, id: true, creditor_id: true, portfolio_id: true, segment: true, name: true, rules: true, updated_by: true, updated_at: true },
+  agreements: {
+    tenant_id: true, id: true, number: true, creditor_id: true, portfolio_id: true, debtor_id: true, status: true, as_of: true, valid_until: true, terms: true,
+    balance_cents: true, discount_cents: true, total_cents: true, installment_count: true, grace_days: true, payment_method: true, within_policy: true,
+    approval_status: true, approved_by: true, approved_at: true, approval_reason: true, accepted_at: true, accepted_channel: true, accepted_ip: true,
+    accepted_by_user: true, accepted_by_debtor: true, accepted_terms_text: true, accepted_terms_sha256: true, activated_at: true, closed_at: true,
+    broken_on: true, close_reason: true, created_by: true, created_at: true, updated_at: true,
+  },
+  agreement_debts: { tenant_id: true, agreement_id: true, debt_id: true, balance_cents: true, discount_cents: true, binding: true },
+  installments: {
+    tenant_id: true, id: true, agreement_id: true, debtor_id: true, creditor_id: true, number: true, due_date: true, amount_cents: true, interest_cents: true,
+    paid_cents: true, status: true, paid_on: true, payment_method: true, created_at: true,
+  },
+  payments: {
+    tenant_id: true, id: true, debtor_id: true, creditor_id: true, agreement_id: true, installment_id: true, debt_id: true, amount_cents: true, applied_cents: true,
+    excess_cents: true, paid_on: true, method: true, source: true, external_id: true, created_by: true, created_at: true,
+  },
+  debt_credits: { tenant_id: true, debt_id: true, payment_id: true, paid_on: true, amount_cents: true, reason: true },
+  promises: {
+    tenant_id: true, id: true, debtor_id: true, creditor_id: true, debt_ids: true, amount_cents: true, promised_for: true, channel: true, taken_by: true,
+    note: true, status: true, resolved_on: true, created_on: true, created_at: true,
   },
   daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_due_date: true, cursor_portfolio_id: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
 };

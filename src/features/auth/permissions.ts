@@ -15,6 +15,9 @@ export const PERMISSIONS = [
   'users.read', 'users.write',
   'audit.read',
   'schedules.read', 'schedules.write',
+  'policies.read', 'policies.write',
+  'offers.simulate', 'agreements.write', 'agreements.approve',
+  'payments.write', 'promises.write', 'documents.send',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -23,11 +26,17 @@ const READ_ALL: Permission[] = ['creditors.read', 'portfolios.read', 'debtors.re
 
 export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   admin: new Set(PERMISSIONS),
-  supervisor: new Set([...READ_ALL, 'creditors.write', 'portfolios.write', 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'users.read', 'schedules.read', 'schedules.write']),
-  analyst: new Set([...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'schedules.read']),
-  collector: new Set([...READ_ALL, 'schedules.read']),
-  creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read']),
-  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read']),
+  supervisor: new Set([
+    ...READ_ALL, 'creditors.write', 'portfolios.write', 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'users.read', 'schedules.read', 'schedules.write',
+    'policies.read', 'policies.write', 'offers.simulate', 'agreements.write', 'agreements.approve', 'payments.write', 'promises.write', 'documents.send',
+  ]),
+  analyst: new Set([
+    ...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'schedules.read',
+    'policies.read', 'offers.simulate', 'agreements.write', 'payments.write', 'promises.write', 'documents.send',
+  ]),
+  collector: new Set([...READ_ALL, 'schedules.read', 'policies.read', 'offers.simulate', 'promises.write']),
+  creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read', 'policies.read']),
+  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read', 'policies.read']),
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

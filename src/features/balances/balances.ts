@@ -1,6 +1,6 @@
 import { z, zIsoDate } from '../../api/zod.ts';
 import { BusinessCalendar } from '../../domain/calendar/business-days.ts';
-import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalanceResult, type DebtTerms } from '../../domain/balance/updated-balance.ts';
+import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalanceResult, type DebtTerms, type Payment } from '../../domain/balance/updated-balance.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { IndexSet, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
 import { notFound } from '../../shared/errors.ts';
@@ -72,6 +72,22 @@ export async function indexSetOf(tx: Tx): Promise<IndexSet> {
   return new IndexSet(values);
 }
 
+/** What payments paid on each debt (direct payments, and agreement payments imputed on a breach), for every balance. */
+export async function creditsOf(tx: Tx, debtIds: readonly string[]): Promise<Map<string, Payment[]>> {
+  const credits = new Map<string, Payment[]>();
+  if (debtIds.length === 0) return credits;
+  const { rows } = await tx.sql.query<{ debt_id: string; paid_on: string; amount_cents: number }>(
+    `select debt_id, paid_on::text as paid_on, amount_cents from debt_credits where debt_id = any($1::uuid[]) order by paid_on, payment_id`,
+    [debtIds],
+  );
+  for (const row of rows) {
+    let list = credits.get(row.debt_id);
+    if (!list) credits.set(row.debt_id, (list = []));
+    list.push({ date: row.paid_on, amountCents: Number(row.amount_cents) });
+  }
+  return credits;
+}
+
 function output(debt: Debt, result: BalanceResult): z.infer<typeof debtBalanceOutput> {
   return { debtId: debt.id, externalId: debt.external_id, asOf: result.asOf, daysOverdue: result.daysOverdue, total: result.total, components: result.components, memory: result.memory };
 }
@@ -84,7 +100,8 @@ export async function debtBalance(db: Database, actor: Actor, debtId: string, op
     const debt = await tx.db.selectFrom('debts').selectAll().where('id', '=', debtId).executeTakeFirst();
     if (!debt) throw notFound('Título');
     await recordAccess(tx, actor, { action: 'read', resource: 'balance', subjectIds: [debt.debtor_id], ...(options.route ? { route: options.route } : {}) });
-    const result = updatedBalance(termsOf(debt), [], options.asOf, await indexSetOf(tx), { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: options.unpublished });
+    const credits = await creditsOf(tx, [debt.id]);
+    const result = updatedBalance(termsOf(debt), credits.get(debt.id) ?? [], options.asOf, await indexSetOf(tx), { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: options.unpublished });
     return output(debt, result);
   });
 }
@@ -99,7 +116,8 @@ export async function debtorBalance(db: Database, actor: Actor, debtorId: string
     await recordAccess(tx, actor, { action: 'read', resource: 'balance', subjectIds: [debtorId], ...(options.route ? { route: options.route } : {}) });
     const indices = await indexSetOf(tx);
     const policy = { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: options.unpublished };
-    const items = debts.map((d) => output(d, updatedBalance(termsOf(d), [], options.asOf, indices, policy)));
+    const credits = await creditsOf(tx, debts.map((d) => d.id));
+    const items = debts.map((d) => output(d, updatedBalance(termsOf(d), credits.get(d.id) ?? [], options.asOf, indices, policy)));
     const sum = (key: keyof z.infer<typeof components>) => items.reduce((s, d) => s + d.components[key], 0);
     return {
       debtorId,

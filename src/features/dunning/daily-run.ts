@@ -60,8 +60,9 @@ interface DebtRow {
 }
 
 /** An outbox row as the run writes it (the database adds tenant, id, run date). */
-export type PlannedAction = Omit<ActionTable, 'tenant_id' | 'id' | 'run_date' | 'deliver_after' | 'attempts' | 'created_at' | 'status'> & {
+export type PlannedAction = Omit<ActionTable, 'tenant_id' | 'id' | 'run_date' | 'deliver_after' | 'attempts' | 'created_at' | 'status' | 'installment_id'> & {
   status: 'planned' | 'blocked' | 'skipped' | 'stopped';
+  installment_id?: string | null;
 };
 
 /** Pure: the actions of one debt for the window (since, asOf]. */
