@@ -125,7 +125,7 @@ if (BACKEND === 'pglite') {
   );
   peak = Math.max(...runs.map((r) => r.peakMB)) * 1024;
   const parts = runs.map((r) => JSON.parse(r.stdout) as DispatchSummary);
-  summary = { sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0 };
+  summary = { sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0, stopped: 0 };
   for (const part of parts) for (const key of Object.keys(summary) as Array<keyof DispatchSummary>) summary[key] += part[key];
 }
 const dispatchSeconds = (performance.now() - started) / 1000;

@@ -16,6 +16,6 @@ export async function dispatchCommand(options: { json?: boolean }) {
   if (options.json) return printJson(summary);
   process.stdout.write(
     `${summary.sent} enviadas, ${summary.deferred} adiadas (horário/limites), ${summary.blocked} bloqueadas, ` +
-      `${summary.retrying} para nova tentativa, ${summary.unknown} com resultado incerto, ${summary.failed} com falha\n`,
+      `${summary.retrying} para nova tentativa, ${summary.unknown} com resultado incerto, ${summary.failed} com falha, ${summary.stopped} interrompidas (título pago ou em acordo)\n`,
   );
 }

@@ -35,6 +35,10 @@ export async function runCommand(options: { asOf?: string; json?: boolean; chunk
   if (options.json) return printJson(summary);
   process.stdout.write(`Régua de cobrança em ${asOf.split('-').reverse().join('/')}${summary.resumed ? ' (retomada de uma execução interrompida)' : ''}\n`);
   process.stdout.write(`  ${summary.tenants} assessoria(s), ${summary.debtsSeen} títulos com passos da régua no período\n`);
+  const f = summary.followUp;
+  if (f.expired + f.broken + f.promisesKept + f.promisesBroken > 0) {
+    process.stdout.write(`  acordos: ${f.broken} rompido(s), ${f.expired} proposta(s) expirada(s); promessas: ${f.promisesKept} cumprida(s), ${f.promisesBroken} quebrada(s)\n`);
+  }
   for (const [status, n] of Object.entries(summary.byStatus).sort()) process.stdout.write(`  ${n} ${LABELS[status] ?? status}\n`);
   process.stdout.write(`${summary.newActions} new actions\n`);
 }

@@ -8,7 +8,12 @@ import type { Channel } from '../compliance/rules.ts';
  * that stop it. Schedules are versioned; every action records the version that drove it.
  */
 export type Stage = 'aviso' | 'alerta' | 'acao';
-export type Anchor = 'due_date' | 'agreement_breach' | 'promise_broken';
+/**
+ * What a step counts its days from: the debt's due date; the day an agreement broke or a promise
+ * was broken (the schedule resumes from there); or each due date of an agreement's installments
+ * (reminders before each one, PRODUCT.md §2.6).
+ */
+export type Anchor = 'due_date' | 'agreement_breach' | 'promise_broken' | 'installment_due';
 export type StopCondition = 'paid' | 'active_agreement' | 'disputed' | 'prescribed' | 'opt_out' | 'over_indebted';
 
 export interface StepConditions {
@@ -119,5 +124,6 @@ export const EXAMPLE_SCHEDULE: Schedule = {
     { id: 'd45-protest', offsetDays: 45, anchor: 'due_date', stage: 'acao', action: 'protest', template: 'protesto', conditions: { minAmountCents: 50_000 } },
     { id: 'd90-legal', offsetDays: 90, anchor: 'due_date', stage: 'acao', action: 'legal', template: 'ajuizamento', conditions: { minAmountCents: 500_000 } },
     { id: 'breach-sms', offsetDays: 1, anchor: 'agreement_breach', stage: 'alerta', action: 'sms', template: 'quebra-de-acordo' },
+    { id: 'installment-d-3-email', offsetDays: -3, anchor: 'installment_due', stage: 'aviso', action: 'email', template: 'lembrete-parcela' },
   ],
 };

@@ -19,6 +19,8 @@ export interface MessageContext {
   creditor: { legalName: string; tradeName: string | null; document: string; address: string };
   debts: ReadonlyArray<{ externalId: string; dueDate: IsoDate; originalCents: Cents }>;
   balance: { total: Cents; principal: Cents; correction: Cents; interest: Cents; fine: Cents; fees: Cents };
+  /** For a reminder of an agreement's installment: the installment it is about. */
+  installment?: { agreementNumber: string; number: number; count: number; dueDate: IsoDate; amountCents: Cents; interestCents: Cents };
   /** The debtor's page in the portal, with the identification and the itemized amount. */
   portalUrl: string;
   agency: { name: string; phone: string };
@@ -38,6 +40,12 @@ engine.registerHelper('identificacaoCredor', function (this: MessageContext) {
   return `Credor: ${c.legalName}${c.tradeName ? ` (${c.tradeName})` : ''}, ${c.document.length === 14 ? 'CNPJ' : 'CPF'} ${formatDocument(c.document)}, ${c.address}.`;
 });
 engine.registerHelper('discriminacao', function (this: MessageContext) {
+  const i = this.installment;
+  if (i) {
+    // An installment is itemized as the agreement set it: the installment, and the plan's interest in it.
+    const label = i.number === 0 ? 'Entrada' : `Parcela ${i.number} de ${i.count - 1}`;
+    return [`${label} do acordo nº ${i.agreementNumber}: ${formatBRL(i.amountCents)}, vencimento em ${formatDateBR(i.dueDate)}`, ...(i.interestCents ? [`Juros do parcelamento incluídos: ${formatBRL(i.interestCents)}`] : [])].join('\n');
+  }
   const b = this.balance;
   const lines = [
     `Valor original: ${formatBRL(b.principal)}`,

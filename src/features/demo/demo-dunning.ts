@@ -18,6 +18,10 @@ export const DEMO_TEMPLATES: ReadonlyArray<{ key: string; channel: Channel; body
   { key: 'negativacao', channel: 'bureau', body: 'Comunicação prévia de inclusão em cadastro de proteção ao crédito (CDC art. 43 §2º).\n{{discriminacao}}\n{{identificacaoCredor}}\nRegularize em {{portalUrl}}.' },
   { key: 'protesto', channel: 'protest', body: 'Título enviado a protesto.\n{{discriminacao}}\n{{identificacaoCredor}}' },
   { key: 'ajuizamento', channel: 'legal', body: 'Encaminhamento para cobrança judicial.\n{{discriminacao}}\n{{identificacaoCredor}}' },
+  {
+    key: 'lembrete-parcela', channel: 'email',
+    body: 'Olá, {{primeiroNome debtor.name}}.\nLembramos o próximo pagamento do seu acordo:\n{{discriminacao}}\nPIX e boleto da parcela: {{portalUrl}}\n{{identificacaoCredor}}\n{{agency.name}} — {{agency.phone}}',
+  },
   { key: 'quebra-de-acordo', channel: 'sms', body: '{{primeiroNome debtor.name}}, a parcela do seu acordo com {{creditor.tradeName}} não foi paga. Veja como regularizar: {{portalUrl}}' },
 ];
 

@@ -2,13 +2,15 @@ import { disputedDebt, optOut, overIndebtedness, prescribedDebt, whatsappOptIn, 
 import { isUf, type Uf } from '../../brazil/uf.ts';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { storedDebtKind } from '../../domain/debt-kinds.ts';
-import { evaluateSchedule, type CaseState, type Schedule } from '../../domain/dunning/schedule.ts';
+import { evaluateSchedule, type Anchor, type CaseState, type Schedule } from '../../domain/dunning/schedule.ts';
 import { prescriptionOf } from '../../domain/prescription.ts';
 import type { Database, Tx } from '../../store/database.ts';
 import type { ActionTable } from '../../store/schema.ts';
+import { followUpAgreements, type FollowUpSummary } from '../negotiation/follow-up.ts';
 
 /**
- * The daily run (`recupera run --as-of`): for every open debt of every portfolio with a schedule,
+ * The daily run (`recupera run --as-of`): first the follow-up of agreements and promises
+ * (`followUpAgreements`); then, for every open debt of every portfolio with a schedule,
  * the steps that fell due since the last completed run become actions in the outbox — planned,
  * or blocked/skipped/stopped with the rule that says why. Per tenant, in chunks of debts ordered
  * by (due date, portfolio, id): each chunk commits its actions and the cursor together, so a run killed at any point
@@ -30,6 +32,8 @@ export interface DailyRunSummary {
   newActions: number;
   byStatus: Record<string, number>;
   resumed: boolean;
+  /** Agreements and promises settled before planning: expired proposals, breaches, promises kept or broken. */
+  followUp: FollowUpSummary;
   /** Where the time went, in milliseconds: reading candidates, planning in Node, writing actions and events. */
   timings: { read: number; plan: number; write: number; total: number };
 }
@@ -39,6 +43,7 @@ const PLANNING_RULES: readonly RuleCheck[] = [prescribedDebt, disputedDebt, optO
 
 interface DebtRow {
   id: string;
+  status: string;
   debtor_id: string;
   creditor_id: string;
   portfolio_id: string;
@@ -65,8 +70,18 @@ export type PlannedAction = Omit<ActionTable, 'tenant_id' | 'id' | 'run_date' | 
   installment_id?: string | null;
 };
 
+/**
+ * Steps anchored on an event instead of the debt's due date: the dates of the events, and, for an
+ * installment reminder, the installment — whose agreement is a new obligation, so the original
+ * debt's prescription and dispute do not stop it.
+ */
+export interface EventAnchor {
+  events: CaseState['events'];
+  installmentId?: string;
+}
+
 /** Pure: the actions of one debt for the window (since, asOf]. */
-export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null, asOf: IsoDate): PlannedAction[] {
+export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null, asOf: IsoDate, anchor?: EventAnchor): PlannedAction[] {
   const uf: Uf | null = row.uf && isUf(row.uf) ? row.uf : null;
   const optedOut = (row.opted_out ?? []) as Channel[];
   const reachable: Channel[] = ['task', 'legal'];
@@ -76,20 +91,23 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
   if (row.whatsapp) reachable.push('whatsapp');
   if (row.has_address) reachable.push('letter', 'bureau', 'protest');
   const consented = reachable.filter((c) => !optedOut.includes(c));
-  const prescriptionDate = prescriptionOf({ kind: storedDebtKind(row.document_kind), dueDate: row.due_date, interruptedOn: row.prescription_interrupted_on }).prescriptionDate;
+  const installment = anchor?.installmentId !== undefined;
+  const prescriptionDate = installment ? '9999-12-31' : prescriptionOf({ kind: storedDebtKind(row.document_kind), dueDate: row.due_date, interruptedOn: row.prescription_interrupted_on }).prescriptionDate;
+  const disputed = !installment && row.disputed;
   const state: CaseState = {
     dueDate: row.due_date,
     amountCents: row.original_amount_cents,
     debtorKind: row.kind,
     uf,
     scoreBand: null,
-    events: {},
+    events: anchor?.events ?? {},
     // Over-indebtedness suspends only restrictive steps (the guard's rule), not the reminders.
-    flags: { disputed: row.disputed, over_indebted: false, prescribed: prescriptionDate <= asOf },
+    flags: { disputed, over_indebted: false, prescribed: prescriptionDate <= asOf },
     consentedChannels: consented,
   };
   return evaluateSchedule(schedule, state, since, asOf).map((decision) => {
     const base = {
+      ...(installment ? { installment_id: anchor!.installmentId! } : {}),
       debt_id: row.id, debtor_id: row.debtor_id, creditor_id: row.creditor_id, schedule_id: schedule.id, schedule_version: schedule.version,
       step_id: decision.step.id, due_on: decision.due, stage: decision.step.stage, channel: decision.step.action, template: decision.step.template,
     };
@@ -100,7 +118,7 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
       channel: decision.step.action,
       purpose: 'collect',
       recipient: { kind: 'debtor', uf, city: row.city, optedOutChannels: optedOut, whatsappOptIn: !!row.whatsapp },
-      debt: { prescriptionDate, disputed: row.disputed },
+      debt: { prescriptionDate, disputed },
       debtor: { overIndebted: row.over_indebted },
       history: [],
     };
@@ -138,15 +156,10 @@ const CANDIDATES = `
     where d.tenant_id = $1 and d.status = 'open' and d.portfolio_id = due.portfolio_id and d.due_date = due.due_date
   ) d`;
 
-const DEBTS_SQL = `
-  with chunk as materialized (
-    -- one (portfolio, due date) pair, from the cursor on: a range of the partial index
-    select d.* from debts d
-    where d.tenant_id = $1 and d.status = 'open' and d.portfolio_id = $2 and d.due_date = $3 and ($4::uuid is null or d.id > $4::uuid)
-    order by d.id
-    limit $5
-  )
-  select d.id, d.debtor_id, d.creditor_id, d.portfolio_id, d.due_date::text as due_date, d.original_amount_cents, d.document_kind,
+/** The planning row of each debt of `chunk` (a CTE over debts): the debt, its debtor and what its contacts allow. */
+const debtRowsSql = (chunk: string) => `
+  with chunk as materialized (${chunk})
+  select d.id, d.status, d.debtor_id, d.creditor_id, d.portfolio_id, d.due_date::text as due_date, d.original_amount_cents, d.document_kind,
          d.disputed_at is not null as disputed, d.prescription_interrupted_on::text as prescription_interrupted_on,
          r.kind, r.uf, r.city, r.over_indebted_since is not null as over_indebted,
          c.has_email, c.has_mobile, c.has_phone, c.has_address, c.whatsapp, c.opted_out
@@ -165,6 +178,15 @@ const DEBTS_SQL = `
     where cp.tenant_id = $1 and cp.debtor_id = d.debtor_id
   ) c on true
   order by d.id`;
+
+// one (portfolio, due date) pair, from the cursor on: a range of the partial index
+const DEBTS_SQL = debtRowsSql(`
+    select d.* from debts d
+    where d.tenant_id = $1 and d.status = 'open' and d.portfolio_id = $2 and d.due_date = $3 and ($4::uuid is null or d.id > $4::uuid)
+    order by d.id
+    limit $5`);
+// debts by id (event-anchored steps), open or held by an agreement
+const DEBTS_BY_ID_SQL = debtRowsSql(`select d.* from debts d where d.tenant_id = $1 and d.id = any($2::uuid[])`);
 
 /**
  * The (portfolio, due date) pairs whose debts have a step falling due in (since, asOf]: a step
@@ -189,21 +211,75 @@ export function candidateDueDates(schedules: ReadonlyMap<string, Schedule>, sinc
   return { portfolios, dates };
 }
 
+/**
+ * The anchor days whose events put a step of this anchor in (since, asOf]: a step at offset k
+ * falls due on day d when its event happened on d − k.
+ */
+function anchorDays(schedules: ReadonlyMap<string, Schedule>, anchor: Exclude<Anchor, 'due_date'>, since: IsoDate, asOf: IsoDate): IsoDate[] {
+  const days = new Set<IsoDate>();
+  for (const schedule of schedules.values()) {
+    for (const step of schedule.steps) {
+      if (step.anchor !== anchor) continue;
+      for (let day = addDays(since, 1); day <= asOf; day = addDays(day, 1)) days.add(addDays(day, -step.offsetDays));
+    }
+  }
+  return [...days];
+}
+
+/**
+ * Steps anchored on events — the schedule resuming after a broken agreement or promise, and the
+ * reminders before each installment of a held agreement — for the window (since, asOf]. The
+ * installment's reminder is an action on the agreement's first debt that names the installment.
+ */
+async function planEventSteps(tx: Tx, tenantId: string, schedules: ReadonlyMap<string, Schedule>, since: IsoDate, asOf: IsoDate): Promise<Array<{ status: string; n: number }>> {
+  const breachDays = anchorDays(schedules, 'agreement_breach', since, asOf);
+  const promiseDays = anchorDays(schedules, 'promise_broken', since, asOf);
+  const installmentDays = anchorDays(schedules, 'installment_due', since, asOf);
+  if (!breachDays.length && !promiseDays.length && !installmentDays.length) return [];
+  const { rows: anchors } = await tx.sql.query<{ debt_id: string; anchor: Exclude<Anchor, 'due_date'>; anchor_on: string; installment_id: string | null }>(
+    `select ad.debt_id, 'agreement_breach' as anchor, a.broken_on::text as anchor_on, null::uuid as installment_id
+       from agreements a join agreement_debts ad on ad.tenant_id = a.tenant_id and ad.agreement_id = a.id
+      where a.tenant_id = $1 and a.status = 'broken' and a.broken_on = any($2::date[])
+     union all
+     select unnest(p.debt_ids), 'promise_broken', p.resolved_on::text, null
+       from promises p where p.tenant_id = $1 and p.status = 'broken' and p.resolved_on = any($3::date[])
+     union all
+     select (select min(ad.debt_id::text)::uuid from agreement_debts ad where ad.tenant_id = a.tenant_id and ad.agreement_id = a.id), 'installment_due', i.due_date::text, i.id
+       from installments i join agreements a on a.tenant_id = i.tenant_id and a.id = i.agreement_id
+      where i.tenant_id = $1 and i.status = 'open' and a.status in ('accepted', 'active') and i.due_date = any($4::date[])`,
+    [tenantId, breachDays, promiseDays, installmentDays],
+  );
+  if (anchors.length === 0) return [];
+  const rows = new Map((await tx.sql.query<DebtRow>(DEBTS_BY_ID_SQL, [tenantId, [...new Set(anchors.map((a) => a.debt_id))]])).rows.map((r) => [r.id, r]));
+  const planned: PlannedAction[] = [];
+  for (const anchor of anchors) {
+    const row = rows.get(anchor.debt_id);
+    const schedule = row && schedules.get(row.portfolio_id);
+    if (!row || !schedule) continue;
+    // A restored debt must still be open; an installment's debt is held by its agreement.
+    if (anchor.installment_id === null && row.status !== 'open') continue;
+    const steps = schedule.steps.filter((step) => step.anchor === anchor.anchor);
+    planned.push(...planDebt(row, { ...schedule, steps }, since, asOf, { events: { [anchor.anchor]: anchor.anchor_on }, ...(anchor.installment_id ? { installmentId: anchor.installment_id } : {}) }));
+  }
+  if (planned.length === 0) return [];
+  return (await tx.sql.query<{ status: string; n: number }>(WRITE_SQL, [tenantId, JSON.stringify(planned), asOf])).rows;
+}
+
 const WRITE_SQL = `
   with incoming as (
     select * from jsonb_to_recordset($2::jsonb) as a (
       debt_id uuid, debtor_id uuid, creditor_id uuid, schedule_id uuid, schedule_version int, step_id text, due_on date,
-      stage text, channel text, template text, status text, rule text, reason text)
+      stage text, channel text, template text, status text, rule text, reason text, installment_id uuid)
   ), written as (
-    insert into actions (tenant_id, run_date, debt_id, debtor_id, creditor_id, schedule_id, schedule_version, step_id, due_on, stage, channel, template, status, rule, reason)
-    select $1, $3, debt_id, debtor_id, creditor_id, schedule_id, schedule_version, step_id, due_on, stage, channel, template, status, rule, reason from incoming
+    insert into actions (tenant_id, run_date, debt_id, debtor_id, creditor_id, schedule_id, schedule_version, step_id, due_on, stage, channel, template, status, rule, reason, installment_id)
+    select $1, $3, debt_id, debtor_id, creditor_id, schedule_id, schedule_version, step_id, due_on, stage, channel, template, status, rule, reason, installment_id from incoming
     on conflict (tenant_id, debt_id, schedule_id, step_id, due_on) do nothing
-    returning id, debtor_id, creditor_id, debt_id, status, channel, step_id, schedule_id, schedule_version, rule, reason, due_on
+    returning id, debtor_id, creditor_id, debt_id, status, channel, step_id, schedule_id, schedule_version, rule, reason, due_on, installment_id
   ), timeline as (
     insert into events (tenant_id, debtor_id, creditor_id, debt_id, type, actor_kind, data)
     select $1, debtor_id, creditor_id, debt_id, 'action.' || status, 'system',
            jsonb_strip_nulls(jsonb_build_object('actionId', id, 'channel', channel, 'step', step_id, 'scheduleId', schedule_id,
-             'scheduleVersion', schedule_version, 'dueOn', due_on, 'rule', rule, 'reason', reason))
+             'scheduleVersion', schedule_version, 'dueOn', due_on, 'rule', rule, 'reason', reason, 'installmentId', installment_id))
     from written
   )
   select status, count(*)::int as n from written group by status`;
@@ -211,7 +287,9 @@ const WRITE_SQL = `
 export async function runDaily(db: Database, options: DailyRunOptions): Promise<DailyRunSummary> {
   const chunkSize = options.chunkSize ?? 5_000;
   const started = performance.now();
-  const summary: DailyRunSummary = { asOf: options.asOf, tenants: 0, debtsSeen: 0, newActions: 0, byStatus: {}, resumed: false, timings: { read: 0, plan: 0, write: 0, total: 0 } };
+  // First the follow-up, so a debt restored by a breach today is planned today, from the breach.
+  const followUp = await followUpAgreements(db, options.asOf);
+  const summary: DailyRunSummary = { asOf: options.asOf, tenants: 0, debtsSeen: 0, newActions: 0, byStatus: {}, resumed: false, followUp, timings: { read: 0, plan: 0, write: 0, total: 0 } };
   const clock = (phase: 'read' | 'plan' | 'write', since: number) => {
     summary.timings[phase] += performance.now() - since;
     return performance.now();
@@ -275,6 +353,13 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
           lastId = null;
         }
         if (rows.length === 0) {
+          // Last, in the same transaction as the completion: the steps anchored on events (few per day).
+          const t0 = performance.now();
+          for (const { status, n } of await planEventSteps(tx, tenantId, schedules, run.since!, options.asOf)) {
+            summary.byStatus[status] = (summary.byStatus[status] ?? 0) + n;
+            summary.newActions += n;
+          }
+          clock('write', t0);
           await tx.sql.query(`update daily_runs set status = 'completed', finished_at = now() where tenant_id = $1 and run_date = $2`, [tenantId, options.asOf]);
           return true;
         }

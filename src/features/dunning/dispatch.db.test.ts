@@ -3,6 +3,7 @@ import { SMTPServer } from 'smtp-server';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
 import { createTenant, type TenantFixture } from '../../../test/support/factories.ts';
+import { quotedPrintable, startSmtpServer, type ReceivedMail } from '../../../test/support/smtp.ts';
 import { smtpChannel } from './channels/email.ts';
 import { runDaily } from './daily-run.ts';
 import { dispatchDue } from './dispatch.ts';
@@ -10,44 +11,18 @@ import { buildDossier, dossierPdf } from './dossier.ts';
 import { createHash } from 'node:crypto';
 import { createSchedule, saveTemplate } from './schedules.ts';
 
-/** A real SMTP server, in process: what it receives is what a debtor's mailbox would. */
-const received: Array<{ messageId: string; to: string; raw: string }> = [];
-let smtp: SMTPServer;
+let received: ReceivedMail[];
+let closeSmtp: () => Promise<void>;
 let url: string;
 let t: TestDatabase;
 let tenant: TenantFixture;
 
 const EMAIL = 'Olá, {{primeiroNome debtor.name}}.\n{{discriminacao}}\n{{identificacaoCredor}}\nNegocie em {{portalUrl}}.';
 const at = (iso: string) => new Date(iso);
-/** The body as the debtor reads it (nodemailer sends accented text as quoted-printable). */
-function quotedPrintable(raw: string): string {
-  const text = raw.replace(/=\r?\n/g, '');
-  const bytes: number[] = [];
-  for (let i = 0; i < text.length; i++) {
-    if (text[i] === '=' && /^[0-9A-F]{2}$/.test(text.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(text.slice(i + 1, i + 3), 16));
-      i += 2;
-    } else bytes.push(text.charCodeAt(i));
-  }
-  return Buffer.from(bytes).toString('utf8');
-}
 const statuses = () => t.db.system(async ({ sql }) => (await sql.query<{ status: string; n: number }>(`select status, count(*)::int as n from actions group by status order by status`)).rows);
 
 beforeAll(async () => {
-  smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '', to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  url = `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`;
+  ({ url, received, close: closeSmtp } = await startSmtpServer());
   t = await openTestDatabase();
   tenant = await createTenant(t.db, 'mail');
   const admin = tenant.users.admin.actor;
@@ -57,7 +32,7 @@ beforeAll(async () => {
 });
 afterAll(async () => {
   await t.drop();
-  await new Promise<void>((resolve) => smtp.close(() => resolve()));
+  await closeSmtp();
 });
 
 describe('dispatch of e-mails over SMTP', () => {
@@ -66,9 +41,9 @@ describe('dispatch of e-mails over SMTP', () => {
     const channel = smtpChannel({ url, from: 'Cobrança <cobranca@recupera.test>' });
     const options = { channels: [channel], publicUrl: 'https://recupera.test' };
     // Sunday 11/01/2026, 20:30 in São Paulo: no contact on Sundays → Monday 08:00
-    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-11T23:30:00Z') })).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 3, blocked: 0 });
+    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-11T23:30:00Z') })).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 3, blocked: 0, stopped: 0 });
     // Monday 07:00: still waiting
-    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-12T10:00:00Z') })).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0 });
+    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-12T10:00:00Z') })).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0, stopped: 0 });
     // Monday 10:00, two dispatchers at once
     const [a, b] = await Promise.all([dispatchDue(t.db, { ...options, now: at('2026-01-12T13:00:00Z'), batchSize: 1 }), dispatchDue(t.db, { ...options, now: at('2026-01-12T13:00:00Z'), batchSize: 1 })]);
     expect(a.sent + b.sent).toBe(3);
@@ -89,7 +64,7 @@ describe('dispatch of e-mails over SMTP', () => {
     const channel = smtpChannel({ url, from: 'cobranca@recupera.test' });
     const options = { channels: [channel], publicUrl: 'https://recupera.test', now: at('2026-01-13T13:00:00Z') };
     await expect(dispatchDue(t.db, { ...options, crashAfterClaim: true })).rejects.toThrow('simulated crash');
-    expect(await dispatchDue(t.db, options)).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0 });
+    expect(await dispatchDue(t.db, options)).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0, stopped: 0 });
     expect(received).toHaveLength(3); // nothing new went out
     expect(await statuses()).toEqual([{ status: 'sending', n: 3 }, { status: 'sent', n: 3 }]);
     channel.close();
@@ -99,7 +74,7 @@ describe('dispatch of e-mails over SMTP', () => {
     const channel = smtpChannel({ url, from: 'cobranca@recupera.test' });
     const options = { channels: [channel], publicUrl: 'https://recupera.test' };
     expect((await dispatchDue(t.db, { ...options, now: at('2026-01-13T13:10:00Z') })).unknown).toBe(0); // 10 minutes: it may still be on its way
-    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-13T13:16:00Z') })).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 3, deferred: 0, blocked: 0 });
+    expect(await dispatchDue(t.db, { ...options, now: at('2026-01-13T13:16:00Z') })).toEqual({ sent: 0, failed: 0, retrying: 0, unknown: 3, deferred: 0, blocked: 0, stopped: 0 });
     expect(received).toHaveLength(3);
     expect(await statuses()).toEqual([{ status: 'sent', n: 3 }, { status: 'unknown', n: 3 }]);
     channel.close();
@@ -131,9 +106,9 @@ describe('dispatch of e-mails over SMTP', () => {
     const channel = smtpChannel({ url: `smtp://127.0.0.1:${(picky.server.address() as AddressInfo).port}`, from: 'cobranca@recupera.test' });
     const options = { channels: [channel], publicUrl: 'https://recupera.test', retry: { maxAttempts: 3, baseDelayMs: 60_000 } };
     const first = at('2026-01-14T13:00:00Z');
-    expect(await dispatchDue(t.db, { ...options, now: first })).toEqual({ sent: 0, failed: 1, retrying: 2, unknown: 0, deferred: 0, blocked: 0 });
+    expect(await dispatchDue(t.db, { ...options, now: first })).toEqual({ sent: 0, failed: 1, retrying: 2, unknown: 0, deferred: 0, blocked: 0, stopped: 0 });
     expect((await dispatchDue(t.db, { ...options, now: new Date(first.getTime() + 59_000) })).sent).toBe(0); // the backoff holds
-    expect(await dispatchDue(t.db, { ...options, now: new Date(first.getTime() + 60_000) })).toEqual({ sent: 2, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0 });
+    expect(await dispatchDue(t.db, { ...options, now: new Date(first.getTime() + 60_000) })).toEqual({ sent: 2, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0, stopped: 0 });
     const rows = await t.db.scoped({ tenantId: retryTenant.tenantId }, async ({ sql }) =>
       (await sql.query<{ status: string; attempts: number; n: number }>(`select status, attempts, count(*)::int as n from deliveries group by 1, 2 order by 1`)).rows,
     );

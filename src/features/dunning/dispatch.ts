@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isUf, type Uf } from '../../brazil/uf.ts';
-import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy } from '../../domain/balance/updated-balance.ts';
+import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy, type Payment } from '../../domain/balance/updated-balance.ts';
 import { checkAction, type Channel, type CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/rules.ts';
 import { localTime } from '../../domain/compliance/local-time.ts';
 import { storedDebtKind } from '../../domain/debt-kinds.ts';
@@ -60,6 +60,8 @@ export interface DispatchSummary {
   unknown: number;
   deferred: number;
   blocked: number;
+  /** Planned before the case changed (paid, or now under an agreement): not sent. */
+  stopped: number;
 }
 
 /** The schedule actions dispatch can deliver. Credit-bureau, protest and legal steps wait for their own workflows. */
@@ -73,6 +75,7 @@ interface Claim extends OutgoingMessage {
 interface PlannedAction {
   id: string;
   debt_id: string;
+  installment_id: string | null;
   debtor_id: string;
   creditor_id: string;
   channel: DispatchChannel;
@@ -98,7 +101,7 @@ const STAGE_SUBJECT: Record<string, string> = { aviso: 'Aviso de débito', alert
 const DAY_MS = 86_400_000;
 
 export async function dispatchDue(db: Database, options: DispatchOptions): Promise<DispatchSummary> {
-  const summary: DispatchSummary = { sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0 };
+  const summary: DispatchSummary = { sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0, stopped: 0 };
   const enabled = options.channels.map((c) => c.channel);
   if (enabled.length === 0) return summary;
   const tenants = await db.system(async ({ sql }) => (await sql.query<{ id: string; name: string }>('select id, name from tenants order by id')).rows);
@@ -138,7 +141,7 @@ export async function dispatchDue(db: Database, options: DispatchOptions): Promi
 async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, enabled: DispatchChannel[], indices: IndexSet, options: DispatchOptions, summary: DispatchSummary): Promise<Claim[] | null> {
   const today = localTime(options.now, 'America/Sao_Paulo').date;
   const { rows: actions } = await sql.query<PlannedAction>(
-    `select id, debt_id, debtor_id, creditor_id, channel, stage, template, attempts from actions
+    `select id, debt_id, installment_id, debtor_id, creditor_id, channel, stage, template, attempts from actions
      where tenant_id = $1 and status = 'planned' and channel = any($2::text[]) and due_on <= $3::date
        and (deliver_after is null or deliver_after <= $4)
      order by due_on, id
@@ -169,7 +172,23 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
   // Messages claimed in this batch count for the caps of the next ones to the same debtor.
   const claimedNow = new Map<string, Array<{ at: Date; channel: Channel }>>();
 
-  const verdicts: Array<{ id: string; status: 'planned' | 'blocked' | 'failed'; deliver_after: string | null; rule: string | null; reason: string }> = [];
+  // What was paid on each debt (balances are itemized net of it) and, for installment reminders, the installment.
+  const credits = new Map<string, Payment[]>();
+  for (const c of (await sql.query<{ debt_id: string; paid_on: string; amount_cents: number }>('select debt_id, paid_on, amount_cents from debt_credits where tenant_id = $1 and debt_id = any($2::uuid[]) order by paid_on, payment_id', [tenant.id, ids('debt_id')])).rows) {
+    credits.set(c.debt_id, [...(credits.get(c.debt_id) ?? []), { date: c.paid_on, amountCents: c.amount_cents }]);
+  }
+  const installmentIds = [...new Set(actions.flatMap((a) => (a.installment_id ? [a.installment_id] : [])))];
+  const installments = byId(
+    installmentIds.length
+      ? (await sql.query<{ id: string; status: string; number: number; due_date: string; amount_cents: number; paid_cents: number; interest_cents: number; agreement_number: string; agreement_status: string; installment_count: number }>(
+          `select i.id, i.status, i.number, i.due_date, i.amount_cents, i.paid_cents, i.interest_cents, a.number as agreement_number, a.status as agreement_status, a.installment_count
+           from installments i join agreements a on a.tenant_id = i.tenant_id and a.id = i.agreement_id where i.tenant_id = $1 and i.id = any($2::uuid[])`,
+          [tenant.id, installmentIds],
+        )).rows
+      : [],
+  );
+
+  const verdicts: Array<{ id: string; status: 'planned' | 'blocked' | 'failed' | 'stopped'; deliver_after: string | null; rule: string | null; reason: string }> = [];
   const events: TimelineEvent[] = [];
   const claims: Claim[] = [];
   for (const action of actions) {
@@ -184,6 +203,16 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
       event('action.failed', { reason });
       summary.failed++;
     };
+    // Never demand what is paid or under an agreement (CDC art. 42 sole paragraph): a case that changed since it was planned stops here.
+    const installment = action.installment_id ? installments.get(action.installment_id) : undefined;
+    const stop = installment ? (installment.status !== 'open' || !['accepted', 'active'].includes(installment.agreement_status) ? 'paid' : null) : debt.status === 'open' ? null : debt.status === 'in_agreement' ? 'active_agreement' : 'paid';
+    if (stop) {
+      const reason = stop === 'active_agreement' ? 'o título entrou em acordo depois do planejamento' : installment ? 'a parcela não está mais em aberto' : `o título não está mais em aberto (${debt.status})`;
+      verdicts.push({ id: action.id, status: 'stopped', deliver_after: null, rule: stop, reason });
+      event('action.stopped', { rule: stop, reason });
+      summary.stopped++;
+      continue;
+    }
     const uf: Uf | null = debtor.uf && isUf(debtor.uf) ? debtor.uf : null;
     const verdict = checkAction(
       {
@@ -195,7 +224,10 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
           optedOutChannels: [...new Set(own.flatMap((c) => c.opted_out_channels))] as Channel[],
           whatsappOptIn: own.some((c) => c.whatsapp_opt_in_at),
         },
-        debt: { prescriptionDate: prescriptionOf({ kind: storedDebtKind(debt.document_kind), dueDate: debt.due_date, interruptedOn: debt.prescription_interrupted_on }).prescriptionDate, disputed: !!debt.disputed_at },
+        // An installment is owed under the agreement (a new obligation): the old debt's prescription and dispute do not apply to it.
+        debt: installment
+          ? { prescriptionDate: '9999-12-31', disputed: false }
+          : { prescriptionDate: prescriptionOf({ kind: storedDebtKind(debt.document_kind), dueDate: debt.due_date, interruptedOn: debt.prescription_interrupted_on }).prescriptionDate, disputed: !!debt.disputed_at },
         debtor: { overIndebted: !!debtor.over_indebted_since },
         history: [
           ...(history.get(debtor.id) ?? []).map((h) => ({ at: h.attempted_at, channel: h.channel, answered: h.channel === 'voice' && (h.status === 'delivered' || h.status === 'read') })),
@@ -228,7 +260,7 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
     }
     let balance;
     try {
-      balance = updatedBalance(termsOf(debt), [], today, indices, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known', ...options.balancePolicy });
+      balance = updatedBalance(termsOf(debt), credits.get(debt.id) ?? [], today, indices, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known', ...options.balancePolicy });
     } catch (error) {
       // No message without a correct itemized amount (e.g. an index month missing): fail this one, clearly.
       fail((error as Error).message);
@@ -240,6 +272,9 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
       creditor: { legalName: creditor.legal_name, tradeName: creditor.trade_name, document: creditor.document, address: creditorAddress(creditor) },
       debts: [{ externalId: debt.external_id, dueDate: debt.due_date, originalCents: debt.original_amount_cents }],
       balance: { total: balance.total, ...balance.components },
+      ...(installment
+        ? { installment: { agreementNumber: installment.agreement_number, number: installment.number, count: installment.installment_count, dueDate: installment.due_date, amountCents: installment.amount_cents - installment.paid_cents, interestCents: installment.interest_cents } }
+        : {}),
       portalUrl: `${options.publicUrl.replace(/\/$/, '')}/portal`,
       agency: options.agency ?? { name: tenant.name, phone: '' },
     };

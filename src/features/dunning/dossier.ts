@@ -11,7 +11,7 @@ import { notFound } from '../../shared/errors.ts';
 import type { Database } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
-import { indexSetOf, termsOf } from '../balances/balances.ts';
+import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
 
 /**
  * The evidence dossier for a judicial or outsourced hand-over (PRODUCT.md §2.8): the debtor's
@@ -60,6 +60,7 @@ export async function buildDossier(db: Database, actor: Actor, debtorId: string,
     );
     const events = await tx.db.selectFrom('events').selectAll().where('debtor_id', '=', debtorId).orderBy('occurred_at').orderBy('id').execute();
     const indices = await indexSetOf(tx);
+    const credits = await creditsOf(tx, debts.map((d) => d.id));
     await recordAccess(tx, actor, { action: 'export', resource: 'dossier', subjectIds: [debtorId], ...(route ? { route } : {}) });
     const result: Dossier = {
       version: 1,
@@ -70,7 +71,7 @@ export async function buildDossier(db: Database, actor: Actor, debtorId: string,
       contacts: contacts.map((c) => ({ channel: c.channel, value: c.value, source: c.source, verified: c.verified, reference: c.is_reference, optedOut: c.opted_out_channels })),
       creditors: creditors.map((c) => ({ id: c.id, legalName: c.legal_name, document: c.document, address: creditorAddress(c) })),
       debts: debts.map((d) => {
-        const balance = updatedBalance(termsOf(d), [], asOf, indices, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known' });
+        const balance = updatedBalance(termsOf(d), credits.get(d.id) ?? [], asOf, indices, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known' });
         return {
           id: d.id, creditorId: d.creditor_id, externalId: d.external_id, kind: d.document_kind, originalCents: d.original_amount_cents, issueDate: d.issue_date,
           dueDate: d.due_date, status: d.status, disputed: !!d.disputed_at,

@@ -13,7 +13,7 @@ const STOPS = ['paid', 'active_agreement', 'disputed', 'prescribed', 'opt_out', 
 export const stepInput = z.object({
   id: z.string().regex(/^[a-z0-9-]{1,40}$/, 'identificador do passo: letras minúsculas, números e hífens'),
   offsetDays: z.number().int().min(-60).max(3650).describe('Dias a partir da âncora; negativo = antes do vencimento'),
-  anchor: z.enum(['due_date', 'agreement_breach', 'promise_broken']).default('due_date'),
+  anchor: z.enum(['due_date', 'agreement_breach', 'promise_broken', 'installment_due']).default('due_date').describe('due_date: vencimento do título; agreement_breach / promise_broken: quebra de acordo / promessa; installment_due: vencimento de cada parcela de acordo'),
   stage: z.enum(['aviso', 'alerta', 'acao']),
   action: z.enum(CHANNELS),
   template: z.string().min(1).max(80),
