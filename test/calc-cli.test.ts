@@ -25,6 +25,19 @@ describe('recupera calc (the examples of docs/calculations.md)', () => {
     expect(json.cet).toEqual({ monthly: expect.stringMatching(/^0\.0200\d{4}$/), yearly: expect.stringMatching(/^0\.26\d{6}$/) });
   });
 
+  it('offers: the example of docs/negotiation.md, à vista at the floor, installments summing to their totals, the proposal beyond the policy explained', () => {
+    const { code, json } = calc(['offers', 'examples/offers.json']);
+    expect(code).toBe(0);
+    expect(json.offers[0]).toMatchObject({ key: 'a-vista', totalCents: json.floorCents });
+    expect(json.offers.map((o: { installmentCount: number }) => o.installmentCount)).toEqual([1, 2, 3, 4, 5, 6]); // the example's policy allows 6
+    for (const offer of json.offers) expect(offer.payments.reduce((s: number, p: { amountCents: number }) => s + p.amountCents, 0)).toBe(offer.totalCents);
+    expect(json.proposal.withinPolicy).toBe(false);
+    expect(json.proposal.violations.map((v: { rule: string }) => v.rule)).toEqual(['max_discount', 'max_discount', 'max_installments']);
+    const bad = calc(['offers'], { asOf: '2026-11-23', debts: [{ id: 'X', principal: 100, dueDate: '2026-01-01' }], proposal: { installments: 0 } });
+    expect(bad.code).not.toBe(0);
+    expect(bad.stderr).toMatch(/proposal\.installments/);
+  });
+
   it('plan with business days in SP moves only the dates', () => {
     const { json } = calc(['plan'], { method: 'sac', principal: 600000, monthlyRate: '0.01', installments: 3, firstDueDate: '2026-02-16', businessDays: true, uf: 'SP' });
     expect(json.installments.map((i: { dueDate: string }) => i.dueDate)).toEqual(['2026-02-18', '2026-03-16', '2026-04-16']); // Carnaval 16–17/02/2026

@@ -4,6 +4,11 @@ import type { Database } from '../src/store/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/databases.ts';
 import { createTenant, newCnpj, type TenantFixture } from './support/factories.ts';
 import { bearer, loginAs, startServer } from './support/server.ts';
+import { DEFAULT_OFFER_POLICY } from '../src/domain/negotiation/offer-policy.ts';
+import { acceptAgreement, createAgreement } from '../src/features/negotiation/agreements.ts';
+import { saveOfferPolicy } from '../src/features/negotiation/offer-policies.ts';
+import { registerPayment } from '../src/features/negotiation/payments.ts';
+import { createPromise } from '../src/features/negotiation/promises.ts';
 
 /**
  * Walks every operation of the OpenAPI document and proves that a user of tenant A can neither
@@ -21,6 +26,10 @@ interface Target {
   userId: string;
   contactId: string;
   scheduleId: string;
+  agreementId: string;
+  paymentId: string;
+  promiseId: string;
+  kind: string;
 }
 
 interface Sample {
@@ -74,6 +83,23 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'POST /api/schedules': (v) => ({ body: { portfolioId: v.portfolioId, segment: 'invasao', name: 'Régua invasora', steps: [{ id: 'd1', offsetDays: 1, stage: 'aviso', action: 'sms', template: 'aviso-atraso' }] } }),
   'GET /api/schedules/{scheduleId}': () => ({ readsOwnData: true }),
   'PUT /api/schedules/{scheduleId}': () => ({ body: { steps: [{ id: 'd2', offsetDays: 2, stage: 'aviso', action: 'sms', template: 'aviso-atraso' }], stopConditions: ['paid'] } }),
+  'GET /api/offer-policies': (v) => ({ query: { portfolioId: v.portfolioId }, readsOwnData: true }),
+  'PUT /api/offer-policies': (v) => ({ body: { portfolioId: v.portfolioId, name: 'Política invasora', rules: { ...DEFAULT_OFFER_POLICY, maxInstallments: 99 } } }),
+  'POST /api/debtors/{debtorId}/offers': (v) => ({ body: { creditorId: v.creditorId, includeNotYetDue: true }, readsOwnData: true }),
+  'POST /api/agreements': (v) => ({ body: { debtorId: v.debtorId, creditorId: v.creditorId, installments: 1 } }),
+  'GET /api/agreements': (v) => ({ query: { debtorId: v.debtorId }, readsOwnData: true }),
+  'GET /api/agreements/{agreementId}': () => ({ readsOwnData: true }),
+  'POST /api/agreements/{agreementId}/approve': () => ({ body: { reason: 'aprovação invasora' } }),
+  'POST /api/agreements/{agreementId}/accept': () => ({ body: { channel: 'phone' } }),
+  'POST /api/agreements/{agreementId}/cancel': () => ({ body: { reason: 'cancelamento invasor' } }),
+  'GET /api/agreements/{agreementId}/documents/{kind}': () => ({ query: { format: 'txt' } }),
+  'POST /api/agreements/{agreementId}/documents/{kind}/send': () => ({ body: {} }),
+  'POST /api/payments': (v) => ({ body: { debtId: v.debtId, amountCents: 100, paidOn: '2026-01-15', method: 'pix' } }),
+  'GET /api/payments/{paymentId}/receipt': () => ({ query: { format: 'txt' } }),
+  'POST /api/payments/{paymentId}/receipt/send': () => ({ body: {} }),
+  'POST /api/debtors/{debtorId}/promises': (v) => ({ body: { amountCents: 100, promisedFor: '2099-01-01', channel: 'phone', creditorId: v.creditorId } }),
+  'GET /api/debtors/{debtorId}/promises': () => ({ readsOwnData: true }),
+  'POST /api/promises/{promiseId}/cancel': () => ({ body: { reason: 'cancelamento invasor' } }),
   'GET /api/templates': () => ({}),
   'PUT /api/templates': () => ({ body: { key: 'invasor', channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
   'POST /api/templates/preview': () => ({ body: { channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
@@ -93,7 +119,11 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
     const debt = await q.selectFrom('debts').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
     const contact = await q.selectFrom('contact_points').select('id').where('debtor_id', '=', debtor.id).executeTakeFirstOrThrow();
     const schedule = await q.selectFrom('schedules').select('id').where('tenant_id', '=', tenant.tenantId).where('portfolio_id', '=', creditor.portfolioId).executeTakeFirstOrThrow();
+    const agreement = await q.selectFrom('agreements').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const payment = await q.selectFrom('payments').select('id').where('agreement_id', '=', agreement.id).executeTakeFirstOrThrow();
+    const promise = await q.selectFrom('promises').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
     return {
+      agreementId: agreement.id, paymentId: payment.id, promiseId: promise.id, kind: 'term',
       scheduleId: schedule.id,
       creditorId: creditor.id, portfolioId: creditor.portfolioId, debtorId: debtor.id, debtorDocument: document, debtId: debt.id,
       importId: tenant.imports[creditorIndex]!.importId, userId: tenant.users.analyst.id, contactId: contact.id,
@@ -105,8 +135,8 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
 async function fingerprint(db: Database, tenantId: string, creditorId?: string) {
   return db.system(async ({ sql }) => {
     const out: Record<string, string> = {};
-    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates']) {
-      const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions'].includes(table) ? ' and creditor_id = $2' : '';
+    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'debt_credits']) {
+      const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions', 'offer_policies', 'agreements', 'installments', 'payments', 'promises'].includes(table) ? ' and creditor_id = $2' : '';
       const exclude = table === 'users' ? `(t.id, t.email, t.name, t.role, t.active, t.creditor_id)` : 't';
       const { rows } = await sql.query<{ h: string | null }>(
         `select md5(string_agg(${exclude}::text, '|' order by t::text)) as h from ${table} t where tenant_id = $1${filter}`,
@@ -128,6 +158,8 @@ async function markersOf(db: Database, tenantId: string, creditorId?: string): P
         ...(await q(`select id::text as v from portfolios where tenant_id = $1 and creditor_id = $2`)),
         ...(await q(`select legal_name as v from creditors where tenant_id = $1 and id = $2`)),
         ...(await q(`select id::text as v from schedules where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select id::text as v from agreements where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select number as v from agreements where tenant_id = $1 and creditor_id = $2`)),
       ];
     }
     return [
@@ -142,6 +174,10 @@ async function markersOf(db: Database, tenantId: string, creditorId?: string): P
       ...(await q(`select id::text as v from imports where tenant_id = $1`)),
       ...(await q(`select id::text as v from schedules where tenant_id = $1`)),
       ...(await q(`select id::text as v from message_templates where tenant_id = $1`)),
+      ...(await q(`select id::text as v from agreements where tenant_id = $1`)),
+      ...(await q(`select number as v from agreements where tenant_id = $1`)),
+      ...(await q(`select id::text as v from payments where tenant_id = $1`)),
+      ...(await q(`select id::text as v from promises where tenant_id = $1`)),
     ];
   });
 }
@@ -168,6 +204,20 @@ beforeAll(async () => {
       }
     }
   });
+  // per creditor and debtor: an offer policy, an accepted agreement with a payment, a promise
+  for (const tenant of [a, b]) {
+    const admin = tenant.users.admin.actor;
+    for (const creditor of tenant.creditors) {
+      await saveOfferPolicy(t.db, admin, { portfolioId: creditor.portfolioId, name: 'Política da carteira', rules: DEFAULT_OFFER_POLICY });
+      for (const document of creditor.debtorDocuments.slice(0, 2)) {
+        const debtorId = await t.db.system(async ({ db: q }) => (await q.selectFrom('debtors').select('id').where('tenant_id', '=', tenant.tenantId).where('document', '=', document).executeTakeFirstOrThrow()).id);
+        const agreement = await createAgreement(t.db, admin, { debtorId, creditorId: creditor.id, installments: 2, includeNotYetDue: false, paymentMethod: 'pix' }, '2026-01-15');
+        const accepted = await acceptAgreement(t.db, admin, agreement.id, { channel: 'phone' }, '2026-01-15');
+        await registerPayment(t.db, admin, { installmentId: accepted.installments[0]!.id, amountCents: 1_000, paidOn: '2026-01-15', method: 'pix' }, '2026-01-15');
+        await createPromise(t.db, admin, debtorId, { creditorId: creditor.id, amountCents: 500, promisedFor: '2099-01-01', channel: 'phone' }, '2026-01-15');
+      }
+    }
+  }
   ({ app } = await startServer(t.db));
   const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };
   operations = Object.entries(spec.paths).flatMap(([path, ops]) =>

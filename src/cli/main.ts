@@ -132,6 +132,11 @@ calcCommand
   .argument('[arquivo]', 'requisição JSON (padrão: stdin)')
   .action(run(async (file: string | undefined) => (await calc()).calcPlanCommand(file)));
 calcCommand
+  .command('offers')
+  .description('Propostas à vista e parceladas de títulos, dentro da política de negociação (docs/negotiation.md)')
+  .argument('[arquivo]', 'requisição JSON (padrão: stdin)')
+  .action(run(async (file: string | undefined) => (await calc()).calcOffersCommand(file)));
+calcCommand
   .command('prescription')
   .description('Data de prescrição e fim da negativação de um título')
   .argument('[arquivo]', 'requisição JSON (padrão: stdin)')

@@ -1,5 +1,5 @@
 import fs from 'node:fs';
-import { calcBalance, calcBusinessDays, calcPlan, calcPrescription } from '../../features/calc/calc-requests.ts';
+import { calcBalance, calcBusinessDays, calcOffers, calcPlan, calcPrescription } from '../../features/calc/calc-requests.ts';
 import { loadShippedSeries } from '../../features/indices/shipped-series.ts';
 import { AppError } from '../../shared/errors.ts';
 import { withDatabase } from '../context.ts';
@@ -31,6 +31,10 @@ export async function calcBalanceCommand(file: string | undefined, options: { db
     series = { ...series, ...stored };
   }
   printJson(calcBalance(request, series));
+}
+
+export async function calcOffersCommand(file: string | undefined) {
+  printJson(calcOffers(await readRequest(file), loadShippedSeries()));
 }
 
 export async function calcPlanCommand(file: string | undefined) {

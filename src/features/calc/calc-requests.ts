@@ -4,9 +4,13 @@ import { daysInMonth } from '../../domain/dates.ts';
 import { MAX_AMOUNT_CENTS } from '../../domain/money.ts';
 import { DEFAULT_MUNICIPAL_HOLIDAYS } from '../../domain/calendar/holidays.ts';
 import { BusinessCalendar } from '../../domain/calendar/business-days.ts';
-import { updatedBalance, DEFAULT_BALANCE_POLICY, type BalanceResult } from '../../domain/balance/updated-balance.ts';
+import { updatedBalance, DEFAULT_BALANCE_POLICY, type BalanceResult, type Component } from '../../domain/balance/updated-balance.ts';
 import { buildPlan } from '../../domain/plans/installment-plan.ts';
 import { prescriptionOf } from '../../domain/prescription.ts';
+import { computeOffers, priceProposal, type OfferContext } from '../../domain/negotiation/offers.ts';
+import { DEFAULT_OFFER_POLICY } from '../../domain/negotiation/offer-policy.ts';
+import { proposalInput } from '../negotiation/agreements.ts';
+import { offerPolicyRules } from '../negotiation/offer-policies.ts';
 import { IndexSet, SERIES_NAMES, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
 import { AppError } from '../../shared/errors.ts';
 
@@ -157,6 +161,36 @@ export function calcBalance(raw: unknown, shipped: Partial<Record<SeriesName, Se
   }
   const single = parseRequest(debtSchema, raw);
   return balanceOutput(balanceOfDebt(single, input, indices));
+}
+
+export const offersRequest = z.object({
+  asOf: zIsoDate,
+  debts: z.array(debtSchema.extend({ id: z.string().min(1) })).min(1),
+  indices: balanceRequest.shape.indices,
+  /** Rules that differ from the default policy (docs/negotiation.md). */
+  policy: offerPolicyRules.partial().optional(),
+  declaredIncome: zAmount.nullable().default(null),
+  uf: zUf.optional(),
+  city: z.string().optional(),
+  proposal: proposalInput.optional(),
+});
+
+/** `calc offers`: the offers for some debts, from their balances at asOf, within a policy (the default, or the default with changes). */
+export function calcOffers(raw: unknown, shipped: Partial<Record<SeriesName, SeriesValue[]>>) {
+  const input = parseRequest(offersRequest, raw);
+  // As in negotiation: a month not yet published uses the last known index (marked provisional in the memory).
+  const balances = calcBalance({ asOf: input.asOf, debts: input.debts, policy: { unpublishedMonth: 'last-known' }, ...(input.indices ? { indices: input.indices } : {}) }, shipped) as { debts: Array<{ daysOverdue: number; components: Record<Component, number>; total: number }> };
+  const context: OfferContext = {
+    asOf: input.asOf,
+    debts: input.debts.map((d, i) => {
+      const b = balances.debts[i]!;
+      return { debtId: d.id, externalId: d.id, dueDate: d.dueDate, daysPastDue: b.daysOverdue, components: b.components, total: b.total };
+    }),
+    policy: { ...DEFAULT_OFFER_POLICY, ...input.policy },
+    declaredIncomeCents: input.declaredIncome,
+    calendar: new BusinessCalendar({ uf: input.uf, city: input.city }),
+  };
+  return { ...computeOffers(context), ...(input.proposal ? { proposal: priceProposal(context, input.proposal) } : {}) };
 }
 
 export function calcPlan(raw: unknown) {

@@ -125,8 +125,8 @@ export const sendDocumentInput = z.object({
  */
 export async function sendDocument(db: Database, actor: Actor, config: Pick<Config, 'SMTP_URL' | 'MAIL_FROM'>, request: DocumentRequest, to: string | undefined, today: IsoDate) {
   requirePermission(actor, 'documents.send');
-  if (!config.SMTP_URL) throw new AppError('config', 'Envio de e-mail não configurado (defina SMTP_URL).');
   const document = await renderDocument(db, actor, request, today);
+  if (!config.SMTP_URL) throw new AppError('config', 'Envio de e-mail não configurado (defina SMTP_URL).');
   const recipient = await db.scoped(scopeOf(actor), async (tx) => {
     const emails = await tx.db.selectFrom('contact_points').select('value').where('debtor_id', '=', document.debtorId).where('channel', '=', 'email').where('invalid_at', 'is', null).where('is_reference', '=', false).orderBy('verified', 'desc').orderBy('created_at').execute();
     if (to) {

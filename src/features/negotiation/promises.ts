@@ -1,7 +1,7 @@
 import { z, zIsoDate, zUuid } from '../../api/zod.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
-import type { Database } from '../../store/database.ts';
+import type { Database, Tx } from '../../store/database.ts';
 import type { PromiseRow } from '../../store/schema.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
@@ -41,6 +41,7 @@ export async function createPromise(db: Database, actor: Actor, debtorId: string
   requirePermission(actor, 'promises.write');
   if (input.promisedFor < today) throw new AppError('validation', 'A data prometida já passou.', { field: 'promisedFor' });
   return db.scoped(scopeOf(actor), async (tx) => {
+    await requireDebtor(tx, debtorId);
     let query = tx.db.selectFrom('debts').select(['id', 'creditor_id', 'status', 'external_id']).where('debtor_id', '=', debtorId);
     query = input.debtIds ? query.where('id', 'in', input.debtIds) : query.where('status', '=', 'open');
     if (input.creditorId) query = query.where('creditor_id', '=', input.creditorId);
@@ -63,9 +64,14 @@ export async function createPromise(db: Database, actor: Actor, debtorId: string
   });
 }
 
+async function requireDebtor(tx: Tx, debtorId: string): Promise<void> {
+  if (!(await tx.db.selectFrom('debtors').select('id').where('id', '=', debtorId).executeTakeFirst())) throw notFound('Devedor');
+}
+
 export async function listPromises(db: Database, actor: Actor, debtorId: string) {
   requirePermission(actor, 'debts.read');
   return db.scoped(scopeOf(actor), async (tx) => {
+    await requireDebtor(tx, debtorId);
     const rows = await tx.db.selectFrom('promises').selectAll().where('debtor_id', '=', debtorId).orderBy('created_at', 'desc').execute();
     await recordAccess(tx, actor, { action: 'read', resource: 'promises', subjectIds: [debtorId] });
     return rows.map(toOutput);
