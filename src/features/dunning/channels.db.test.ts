@@ -81,7 +81,7 @@ describe('channels through the providers’ APIs', () => {
     expect((await runDaily(t.db, { asOf: '2026-01-14' })).newActions).toBe(12);
     const channels = channelsFromConfig(t.db, loadConfig(env));
     const options = { channels, publicUrl: env.PUBLIC_URL!, retry: { maxAttempts: 3, baseDelayMs: 60_000 } };
-    expect(await dispatchDue(t.db, { ...options, now: NOW })).toEqual({ sent: 11, failed: 0, retrying: 1, unknown: 0, deferred: 0, blocked: 0 });
+    expect(await dispatchDue(t.db, { ...options, now: NOW })).toEqual({ sent: 11, failed: 0, retrying: 1, unknown: 0, deferred: 0, blocked: 0, stopped: 0 });
     expect((await dispatchDue(t.db, { ...options, now: new Date(NOW.getTime() + 30_000) })).sent).toBe(0); // still waiting
     expect((await dispatchDue(t.db, { ...options, now: new Date(NOW.getTime() + 61_000) })).sent).toBe(1);
 
