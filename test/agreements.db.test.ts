@@ -261,8 +261,35 @@ describe('approval, fulfilment, concurrency and promises', () => {
     const list = (await api(analyst, 'GET', `/api/debtors/${id}/promises`)).body.items;
     expect(list.find((p: { id: string }) => p.id === kept.body.id)).toMatchObject({ status: 'kept', resolvedOn: AS_OF });
     expect(list.find((p: { id: string }) => p.id === broken.body.id)).toMatchObject({ status: 'broken', resolvedOn: addDays(AS_OF, 2) });
+    // the broken promise feeds the schedule: the example's SMS the day after
+    await runDaily(t.db, { asOf: addDays(AS_OF, 3) });
+    const followed = await t.db.system(async ({ db }) => db.selectFrom('actions').select(['debt_id', 'due_on']).where('step_id', '=', 'promise-broken-sms').execute());
+    expect(followed).toEqual([{ debt_id: debt.id, due_on: addDays(AS_OF, 3) }]);
     // a direct payment is credited to the debt: its balance falls by what was paid
     const before = (await api(analyst, 'GET', `/api/debts/${debt.id}/balance?asOf=${AS_OF}`)).body;
     expect(before.memory.some((m: { description: string }) => /Pagamento de R\$ 50,00/.test(m.description))).toBe(true);
+  });
+
+  it('refuses to accept terms whose balances changed since the proposal, and a payment dated before one already credited', async () => {
+    const creditor = tenant.creditors[1]!;
+    const id = await t.db.system(async ({ db }) => (await db.selectFrom('debtors').select('id').where('tenant_id', '=', tenant.tenantId).where('document', '=', creditor.debtorDocuments[1]!).executeTakeFirstOrThrow()).id);
+    const proposal = (await api(analyst, 'POST', '/api/agreements', { debtorId: id, creditorId: creditor.id, installments: 1 })).body;
+    const debt = proposal.debts[0].debtId;
+    expect((await api(analyst, 'POST', '/api/payments', { debtId: debt, amountCents: 1_000, paidOn: AS_OF, method: 'pix', externalId: 'PIX-ANTES-DO-ACEITE' })).status).toBe(200);
+    const refused = await api(analyst, 'POST', `/api/agreements/${proposal.id}/accept`, { channel: 'phone' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.detail).toMatch(/mudou desde a proposta/);
+    expect((await api(analyst, 'GET', `/api/agreements/${proposal.id}`)).body.status).toBe('proposed');
+    const backdated = await api(analyst, 'POST', '/api/payments', { debtId: debt, amountCents: 1_000, paidOn: addDays(AS_OF, -10), method: 'pix' });
+    expect(backdated.status).toBe(400);
+    expect(backdated.body.errors[0].field).toBe('paidOn');
+  });
+
+  it('numbers agreements per year with at least six digits, never cutting the millionth', async () => {
+    await t.db.system(({ sql }) => sql.query(`select setval('agreement_numbers', 999999)`));
+    const creditor = tenant.creditors[1]!;
+    const id = await t.db.system(async ({ db }) => (await db.selectFrom('debtors').select('id').where('tenant_id', '=', tenant.tenantId).where('document', '=', creditor.debtorDocuments[2]!).executeTakeFirstOrThrow()).id);
+    const created = await api(analyst, 'POST', '/api/agreements', { debtorId: id, creditorId: creditor.id, installments: 1 });
+    expect(created.body.number).toMatch(/^\d{4}-1000000$/);
   });
 });

@@ -124,6 +124,7 @@ export const EXAMPLE_SCHEDULE: Schedule = {
     { id: 'd45-protest', offsetDays: 45, anchor: 'due_date', stage: 'acao', action: 'protest', template: 'protesto', conditions: { minAmountCents: 50_000 } },
     { id: 'd90-legal', offsetDays: 90, anchor: 'due_date', stage: 'acao', action: 'legal', template: 'ajuizamento', conditions: { minAmountCents: 500_000 } },
     { id: 'breach-sms', offsetDays: 1, anchor: 'agreement_breach', stage: 'alerta', action: 'sms', template: 'quebra-de-acordo' },
+    { id: 'promise-broken-sms', offsetDays: 1, anchor: 'promise_broken', stage: 'alerta', action: 'sms', template: 'promessa-quebrada' },
     { id: 'installment-d-3-email', offsetDays: -3, anchor: 'installment_due', stage: 'aviso', action: 'email', template: 'lembrete-parcela' },
   ],
 };

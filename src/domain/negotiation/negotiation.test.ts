@@ -85,10 +85,12 @@ describe('offers', () => {
     const income = 150_000; // R$ 1.500: installments up to R$ 900
     const set = computeOffers(context([big], { declaredIncomeCents: income }));
     for (const offer of set.offers.filter((o) => o.kind === 'installments')) {
-      for (const p of offer.payments.slice(1)) expect(income - p.amountCents).toBeGreaterThanOrEqual(60_000);
+      for (const p of offer.payments) expect(income - p.amountCents).toBeGreaterThanOrEqual(60_000);
     }
     expect(set.excluded.some((e) => /mínimo existencial/.test(e.reason))).toBe(true);
     expect(() => priceProposal(context([big], { declaredIncomeCents: income }), { installments: 3 })).toThrow(/mínimo existencial/);
+    // a large down payment counts too: it falls in a month of the same income
+    expect(() => priceProposal(context([big], { declaredIncomeCents: income }), { installments: 24, downPaymentCents: 100_000 })).toThrow(/mínimo existencial/);
   });
 
   it('lists what a proposal takes beyond the policy, for a supervisor to approve', () => {
@@ -145,7 +147,7 @@ describe('offers', () => {
           expect(offer.violations).toEqual([]);
           if (offer.kind === 'installments') {
             expect(offer.downPaymentCents * 1).toBeGreaterThanOrEqual(Math.ceil(offer.negotiatedCents * Number(policy.minDownPaymentRate)) - 0);
-            if (income !== null) for (const p of offer.payments.slice(1)) expect(income - p.amountCents).toBeGreaterThanOrEqual(policy.subsistenceMinimumCents);
+            if (income !== null) for (const p of offer.payments) expect(income - p.amountCents).toBeGreaterThanOrEqual(policy.subsistenceMinimumCents);
           }
         }
       }),

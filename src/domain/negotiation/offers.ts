@@ -206,8 +206,9 @@ function buildOffer(context: OfferContext, proposal: Proposal, custom: boolean):
     const level = plan.installments[0]!.amount;
     if (level < policy.minInstallmentCents) violations.push({ rule: 'min_installment', message: `Parcela de ${formatBRL(level)} abaixo do mínimo da política (${formatBRL(policy.minInstallmentCents)})` });
     // Subsistence minimum (CDC art. 104-A; Decreto 11.567/2023): a legal limit, never approvable.
+    // Every payment of a plan counts, the down payment too: each falls in a month of the debtor's income.
     const income = context.declaredIncomeCents;
-    const largest = Math.max(...plan.installments.map((p) => p.amount));
+    const largest = Math.max(down, ...plan.installments.map((p) => p.amount));
     if (income !== null && income - largest < policy.subsistenceMinimumCents) {
       throw new AppError(
         'validation',

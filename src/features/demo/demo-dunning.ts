@@ -22,6 +22,7 @@ export const DEMO_TEMPLATES: ReadonlyArray<{ key: string; channel: Channel; body
     key: 'lembrete-parcela', channel: 'email',
     body: 'Olá, {{primeiroNome debtor.name}}.\nLembramos o próximo pagamento do seu acordo:\n{{discriminacao}}\nPIX e boleto da parcela: {{portalUrl}}\n{{identificacaoCredor}}\n{{agency.name}} — {{agency.phone}}',
   },
+  { key: 'promessa-quebrada', channel: 'sms', body: '{{primeiroNome debtor.name}}, não identificamos o pagamento combinado com {{creditor.tradeName}}. Veja as opções para regularizar: {{portalUrl}}' },
   { key: 'quebra-de-acordo', channel: 'sms', body: '{{primeiroNome debtor.name}}, a parcela do seu acordo com {{creditor.tradeName}} não foi paga. Veja como regularizar: {{portalUrl}}' },
 ];
 

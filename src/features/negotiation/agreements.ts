@@ -221,11 +221,24 @@ export async function acceptAgreement(
     const text = documentText(agreementTerm(await documentData(tx, agreement, agreement.as_of)));
     const sha256 = createHash('sha256').update(text).digest('hex');
     if (acceptance.termsSha256 && acceptance.termsSha256 !== sha256) throw new AppError('conflict', 'O termo mudou desde que foi mostrado: mostre o termo atual e aceite de novo.', { field: 'termsSha256' });
-    const debtIds = (await tx.db.selectFrom('agreement_debts').select('debt_id').where('agreement_id', '=', agreementId).execute()).map((r) => r.debt_id);
+    const firstDue = (agreement.terms as Offer).payments[0]!.dueDate;
+    if (firstDue < today) throw new AppError('conflict', `O primeiro pagamento desta proposta venceu em ${firstDue.split('-').reverse().join('/')}: simule uma nova.`, { field: 'validUntil' });
+    const links = await tx.db.selectFrom('agreement_debts').select(['debt_id', 'balance_cents']).where('agreement_id', '=', agreementId).execute();
+    const debtIds = links.map((r) => r.debt_id);
     // The row locks make a second acceptance wait and then find the debts taken.
     const taken = await tx.db.updateTable('debts').set({ status: 'in_agreement', status_changed_at: new Date(), updated_at: new Date() }).where('id', 'in', debtIds).where('status', '=', 'open').returning('id').execute();
     if (taken.length !== debtIds.length) {
       throw new AppError('conflict', 'Um ou mais títulos desta proposta já estão em outro acordo ou deixaram de estar em aberto; simule uma nova proposta.', { field: 'debtIds' });
+    }
+    // The terms stand only on the balances they were computed from: a payment since then changes them.
+    const debts = await tx.db.selectFrom('debts').selectAll().where('id', 'in', debtIds).execute();
+    const credits = await creditsOf(tx, debtIds);
+    const indices = await indexSetOf(tx);
+    for (const debt of debts) {
+      const now = updatedBalance(termsOf(debt), credits.get(debt.id) ?? [], agreement.as_of, indices, NEGOTIATION_BALANCE_POLICY).total;
+      if (now !== links.find((l) => l.debt_id === debt.id)!.balance_cents) {
+        throw new AppError('conflict', `O saldo do título ${debt.external_id} mudou desde a proposta (um pagamento foi registrado): simule uma nova proposta.`, { field: 'debtIds' });
+      }
     }
     try {
       await tx.db.updateTable('agreement_debts').set({ binding: true }).where('agreement_id', '=', agreementId).execute();

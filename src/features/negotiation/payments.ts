@@ -67,16 +67,24 @@ export async function registerPayment(db: Database, actor: Actor, input: z.infer
  *    and a debt paid in full is closed.
  */
 export async function applyPayment(tx: Tx, actor: Actor | null, payment: IncomingPayment): Promise<z.infer<typeof paymentOutput>> {
-  const replay = await tx.db.selectFrom('payments').selectAll().where('source', '=', payment.source).where('external_id', '=', payment.externalId).executeTakeFirst();
-  if (replay) return { ...toOutput(replay, await agreementStatusOf(tx, replay.agreement_id)), replayed: true };
+  const replay = await replayOf(tx, payment);
+  if (replay) return replay;
   return payment.installmentId ? payInstallment(tx, actor, payment, payment.installmentId) : payDebt(tx, actor, payment, payment.debtId!);
+}
+
+async function replayOf(tx: Tx, payment: IncomingPayment): Promise<z.infer<typeof paymentOutput> | null> {
+  const row = await tx.db.selectFrom('payments').selectAll().where('source', '=', payment.source).where('external_id', '=', payment.externalId).executeTakeFirst();
+  return row ? { ...toOutput(row, await agreementStatusOf(tx, row.agreement_id)), replayed: true } : null;
 }
 
 async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPayment, installmentId: string) {
   const found = await tx.db.selectFrom('installments').select('agreement_id').where('id', '=', installmentId).executeTakeFirst();
   if (!found) throw notFound('Parcela');
-  // The agreement row is the lock: payments of one agreement are applied one at a time.
+  // The agreement row is the lock: payments of one agreement are applied one at a time, and a
+  // notice of the same payment that waited for it finds the first one recorded.
   const agreement = await lockAgreement(tx, found.agreement_id);
+  const replay = await replayOf(tx, payment);
+  if (replay) return replay;
   if (agreement.status !== 'accepted' && agreement.status !== 'active') {
     throw new AppError('conflict', `O acordo ${agreement.number} não está vigente (situação: ${agreement.status}); registre o pagamento no título ou deixe-o para conciliação.`, { field: 'installmentId' });
   }
@@ -116,9 +124,16 @@ async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPaym
 async function payDebt(tx: Tx, actor: Actor | null, payment: IncomingPayment, debtId: string) {
   const debt = await tx.db.selectFrom('debts').selectAll().where('id', '=', debtId).forUpdate().executeTakeFirst();
   if (!debt) throw notFound('Título');
+  const replay = await replayOf(tx, payment);
+  if (replay) return replay;
   if (debt.status === 'in_agreement') throw new AppError('conflict', `O título ${debt.external_id} está em acordo: registre o pagamento na parcela do acordo.`, { field: 'debtId' });
   if (debt.status !== 'open') throw new AppError('conflict', `O título ${debt.external_id} não está em aberto (situação: ${debt.status}).`, { field: 'debtId' });
   const credits = (await creditsOf(tx, [debtId])).get(debtId) ?? [];
+  // The balance on the payment day must already count every credit: one dated later would be left out of it.
+  const latest = credits.at(-1)?.date;
+  if (latest && latest > payment.paidOn) {
+    throw new AppError('validation', `O título ${debt.external_id} já tem pagamento registrado em ${latest.split('-').reverse().join('/')}; um pagamento de data anterior deve ser conciliado por um analista.`, { field: 'paidOn' });
+  }
   const indices = await indexSetOf(tx);
   const owed = updatedBalance(termsOf(debt), credits, payment.paidOn, indices, NEGOTIATION_BALANCE_POLICY).total;
   const applied = Math.min(owed, payment.amountCents);

@@ -19,12 +19,16 @@ create table offer_policies (
 create unique index offer_policies_portfolio_segment on offer_policies (tenant_id, portfolio_id, coalesce(segment, ''));
 
 create sequence agreement_numbers;
+-- "2026-000123": at least six digits, never cut (lpad would truncate the millionth).
+create function next_agreement_number() returns text
+  language sql volatile
+  as $$ select to_char(now(), 'YYYY') || '-' || (select case when length(n::text) >= 6 then n::text else lpad(n::text, 6, '0') end from (select nextval('agreement_numbers') as n) s) $$;
 
 -- proposed → accepted → active → fulfilled | broken | cancelled (src/domain/negotiation/agreement-lifecycle.ts)
 create table agreements (
   tenant_id             uuid not null references tenants (id),
   id                    uuid not null default uuid_v7(),
-  number                text not null default to_char(now(), 'YYYY') || '-' || lpad(nextval('agreement_numbers')::text, 6, '0'),
+  number                text not null default next_agreement_number(),
   creditor_id           uuid not null,
   portfolio_id          uuid not null,
   debtor_id             uuid not null,
