@@ -1,4 +1,5 @@
 import { formatDocument } from '../../brazil/documents.ts';
+import { Decimal } from '../decimal.ts';
 import { formatDateBR as br, type IsoDate } from '../dates.ts';
 import { formatBRL, type Cents } from '../money.ts';
 import { LABELS } from '../balance/updated-balance.ts';
@@ -167,4 +168,4 @@ export function documentText(model: DocumentModel): string {
   return out.join('\n') + '\n';
 }
 
-const pct = (fraction: string) => `${(Number(fraction) * 100).toFixed(2).replace('.', ',')}%`;
+const pct = (fraction: string) => `${new Decimal(fraction).times(100).toFixed(2).replace('.', ',')}%`;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { z, zIsoDate, zUuid } from '../../api/zod.ts';
 import { updatedBalance } from '../../domain/balance/updated-balance.ts';
-import type { IsoDate } from '../../domain/dates.ts';
+import { formatDateBR, type IsoDate } from '../../domain/dates.ts';
 import { nextStatus, type AgreementEvent } from '../../domain/negotiation/agreement-lifecycle.ts';
 import { imputeAgreementPayments } from '../../domain/negotiation/breach.ts';
 import { agreementTerm, documentText, type AgreementDocumentData } from '../../domain/negotiation/documents.ts';
@@ -216,13 +216,13 @@ export async function acceptAgreement(
     const agreement = await lockAgreement(tx, agreementId);
     const status = nextStatus(agreement.status, 'accept');
     if (agreement.approval_status === 'pending') throw new AppError('conflict', 'Proposta fora da política aguardando aprovação de um supervisor.', { field: 'approval' });
-    if (agreement.valid_until < today) throw new AppError('conflict', `Proposta vencida em ${agreement.valid_until.split('-').reverse().join('/')}: simule uma nova.`, { field: 'validUntil' });
+    if (agreement.valid_until < today) throw new AppError('conflict', `Proposta vencida em ${formatDateBR(agreement.valid_until)}: simule uma nova.`, { field: 'validUntil' });
     // The term is dated on the proposal's day, so the text shown and the text accepted are the same bytes.
     const text = documentText(agreementTerm(await documentData(tx, agreement, agreement.as_of)));
     const sha256 = createHash('sha256').update(text).digest('hex');
     if (acceptance.termsSha256 && acceptance.termsSha256 !== sha256) throw new AppError('conflict', 'O termo mudou desde que foi mostrado: mostre o termo atual e aceite de novo.', { field: 'termsSha256' });
     const firstDue = (agreement.terms as Offer).payments[0]!.dueDate;
-    if (firstDue < today) throw new AppError('conflict', `O primeiro pagamento desta proposta venceu em ${firstDue.split('-').reverse().join('/')}: simule uma nova.`, { field: 'validUntil' });
+    if (firstDue < today) throw new AppError('conflict', `O primeiro pagamento desta proposta venceu em ${formatDateBR(firstDue)}: simule uma nova.`, { field: 'validUntil' });
     const links = await tx.db.selectFrom('agreement_debts').select(['debt_id', 'balance_cents']).where('agreement_id', '=', agreementId).execute();
     const debtIds = links.map((r) => r.debt_id);
     // The row locks make a second acceptance wait and then find the debts taken.

@@ -1,4 +1,4 @@
-import type { IsoDate } from '../../domain/dates.ts';
+import { formatDateBR, type IsoDate } from '../../domain/dates.ts';
 import { breachDate } from '../../domain/negotiation/agreement-lifecycle.ts';
 import { judgePromise } from '../../domain/negotiation/promises.ts';
 import type { Database } from '../../store/database.ts';
@@ -39,7 +39,7 @@ export async function followUpAgreements(db: Database, asOf: IsoDate): Promise<F
       await db.scoped(scope, async (tx) => {
         const agreement = await lockAgreement(tx, id);
         if (agreement.status !== 'proposed' || agreement.valid_until >= asOf) return;
-        await closeProposal(tx, null, agreement, 'expire', `proposta válida até ${agreement.valid_until.split('-').reverse().join('/')}`);
+        await closeProposal(tx, null, agreement, 'expire', `proposta válida até ${formatDateBR(agreement.valid_until)}`);
         summary.expired++;
       });
     }
@@ -55,7 +55,7 @@ export async function followUpAgreements(db: Database, asOf: IsoDate): Promise<F
         );
         if (!on) return;
         const late = installments.filter((i) => i.status === 'open').sort((a, b) => a.number - b.number)[0]!;
-        await releaseDebts(tx, null, agreement, { event: 'break', on, reason: `parcela ${late.number === 0 ? 'de entrada' : late.number} vencida em ${late.due_date.split('-').reverse().join('/')} sem pagamento após ${agreement.grace_days} dia(s) de tolerância` });
+        await releaseDebts(tx, null, agreement, { event: 'break', on, reason: `parcela ${late.number === 0 ? 'de entrada' : late.number} vencida em ${formatDateBR(late.due_date)} sem pagamento após ${agreement.grace_days} dia(s) de tolerância` });
         summary.broken++;
       });
     }

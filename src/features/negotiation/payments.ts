@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { z, zIsoDate, zUuid } from '../../api/zod.ts';
 import { updatedBalance } from '../../domain/balance/updated-balance.ts';
-import type { IsoDate } from '../../domain/dates.ts';
+import { formatDateBR, type IsoDate } from '../../domain/dates.ts';
 import { applyToInstallment, nextStatus } from '../../domain/negotiation/agreement-lifecycle.ts';
 import { formatBRL } from '../../domain/money.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
@@ -132,12 +132,12 @@ async function payDebt(tx: Tx, actor: Actor | null, payment: IncomingPayment, de
   // The balance on the payment day must already count every credit: one dated later would be left out of it.
   const latest = credits.at(-1)?.date;
   if (latest && latest > payment.paidOn) {
-    throw new AppError('validation', `O título ${debt.external_id} já tem pagamento registrado em ${latest.split('-').reverse().join('/')}; um pagamento de data anterior deve ser conciliado por um analista.`, { field: 'paidOn' });
+    throw new AppError('validation', `O título ${debt.external_id} já tem pagamento registrado em ${formatDateBR(latest)}; um pagamento de data anterior deve ser conciliado por um analista.`, { field: 'paidOn' });
   }
   const indices = await indexSetOf(tx);
   const owed = updatedBalance(termsOf(debt), credits, payment.paidOn, indices, NEGOTIATION_BALANCE_POLICY).total;
   const applied = Math.min(owed, payment.amountCents);
-  if (applied <= 0) throw new AppError('conflict', `O título ${debt.external_id} não tem saldo em ${payment.paidOn.split('-').reverse().join('/')}.`, { field: 'debtId' });
+  if (applied <= 0) throw new AppError('conflict', `O título ${debt.external_id} não tem saldo em ${formatDateBR(payment.paidOn)}.`, { field: 'debtId' });
   const row = await insertPayment(tx, actor, payment, { debtor_id: debt.debtor_id, creditor_id: debt.creditor_id, agreement_id: null, installment_id: null, debt_id: debtId, applied_cents: applied, excess_cents: payment.amountCents - applied });
   if (!row) return applyPayment(tx, actor, payment);
   await tx.db.insertInto('debt_credits').values({ tenant_id: debt.tenant_id, debt_id: debtId, payment_id: row.id, paid_on: payment.paidOn, amount_cents: applied, reason: 'payment' }).execute();
