@@ -11,12 +11,12 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
 import { buildServer } from '../src/api/server.ts';
 import { addDays } from '../src/domain/dates.ts';
 import { formatBRL } from '../src/domain/money.ts';
 import { DEMO_PASSWORD } from '../src/features/demo/generate-demo.ts';
 import { seedDemo } from '../src/features/demo/seed-demo.ts';
+import { startLocalSmtp } from '../src/features/dunning/channels/local-smtp.ts';
 import { runDaily } from '../src/features/dunning/daily-run.ts';
 import { seedShippedSeries } from '../src/features/indices/shipped-series.ts';
 import { loadConfig } from '../src/shared/config.ts';
@@ -29,20 +29,8 @@ const out = fs.mkdtempSync(path.join(os.tmpdir(), 'recupera-acordo-'));
 const say = (text: string) => process.stdout.write(`${text}\n`);
 
 // A local SMTP server standing in for the debtor's mailbox: attachments are saved to `out`.
-const mails: string[] = [];
-const smtp = new SMTPServer({
-  authOptional: true,
-  disabledCommands: ['STARTTLS'],
-  onData(stream, _session, callback) {
-    let raw = '';
-    stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-    stream.on('end', () => {
-      mails.push(raw);
-      callback();
-    });
-  },
-});
-await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+const mails: Buffer[] = [];
+const smtp = await startLocalSmtp((message) => mails.push(message));
 
 say('Preparando a assessoria de demonstração num banco em memória…');
 const db = await PgliteDatabase.open(null);
@@ -51,7 +39,7 @@ await seedShippedSeries(db);
 await seedDemo(db, { asOf: today });
 const app = await buildServer({
   db,
-  config: loadConfig({ SMTP_URL: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, MAIL_FROM: 'Assessoria Demo <cobranca@demo.recupera.test>' }),
+  config: loadConfig({ SMTP_URL: smtp.url, MAIL_FROM: 'Assessoria Demo <cobranca@demo.recupera.test>' }),
   logger: createLogger('silent'),
   today: () => today,
 });
@@ -133,5 +121,5 @@ try {
 } finally {
   await app.close();
   await db.close();
-  smtp.close();
+  await smtp.close();
 }

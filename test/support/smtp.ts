@@ -1,5 +1,4 @@
-import type { AddressInfo } from 'node:net';
-import { SMTPServer } from 'smtp-server';
+import { startLocalSmtp } from '../../src/features/dunning/channels/local-smtp.ts';
 
 export interface ReceivedMail {
   messageId: string;
@@ -10,24 +9,11 @@ export interface ReceivedMail {
 /** A real SMTP server, in process, on a free port: what it receives is what a debtor's mailbox would. */
 export async function startSmtpServer(): Promise<{ url: string; received: ReceivedMail[]; close: () => Promise<void> }> {
   const received: ReceivedMail[] = [];
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, session, callback) {
-      let raw = '';
-      stream.on('data', (chunk: Buffer) => (raw += chunk.toString('utf8')));
-      stream.on('end', () => {
-        received.push({ messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '', to: session.envelope.rcptTo.map((r) => r.address).join(','), raw });
-        callback();
-      });
-    },
+  const server = await startLocalSmtp((message, recipients) => {
+    const raw = message.toString('utf8');
+    received.push({ messageId: /^Message-ID: (.*)$/im.exec(raw)?.[1]?.trim() ?? '', to: recipients.join(','), raw });
   });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
-  return {
-    url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`,
-    received,
-    close: () => new Promise<void>((resolve) => smtp.close(() => resolve())),
-  };
+  return { ...server, received };
 }
 
 /** A body as the debtor reads it (nodemailer sends accented text as quoted-printable). */

@@ -73,17 +73,17 @@ export async function indexSetOf(tx: Tx): Promise<IndexSet> {
 }
 
 /** What payments paid on each debt (direct payments, and agreement payments imputed on a breach), for every balance. */
-export async function creditsOf(tx: Tx, debtIds: readonly string[]): Promise<Map<string, Payment[]>> {
+export async function creditsOf({ sql }: Pick<Tx, 'sql'>, debtIds: readonly string[]): Promise<Map<string, Payment[]>> {
   const credits = new Map<string, Payment[]>();
   if (debtIds.length === 0) return credits;
-  const { rows } = await tx.sql.query<{ debt_id: string; paid_on: string; amount_cents: number }>(
+  const { rows } = await sql.query<{ debt_id: string; paid_on: string; amount_cents: number }>(
     `select debt_id, paid_on::text as paid_on, amount_cents from debt_credits where debt_id = any($1::uuid[]) order by paid_on, payment_id`,
     [debtIds],
   );
   for (const row of rows) {
     let list = credits.get(row.debt_id);
     if (!list) credits.set(row.debt_id, (list = []));
-    list.push({ date: row.paid_on, amountCents: Number(row.amount_cents) });
+    list.push({ date: row.paid_on, amountCents: row.amount_cents });
   }
   return credits;
 }

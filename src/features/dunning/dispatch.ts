@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { isUf, type Uf } from '../../brazil/uf.ts';
-import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy, type Payment } from '../../domain/balance/updated-balance.ts';
+import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy } from '../../domain/balance/updated-balance.ts';
 import { checkAction, type Channel, type CompliancePolicy, DEFAULT_COMPLIANCE_POLICY } from '../../domain/compliance/rules.ts';
 import { localTime } from '../../domain/compliance/local-time.ts';
 import { storedDebtKind } from '../../domain/debt-kinds.ts';
@@ -9,7 +9,7 @@ import { renderTemplate, templateParameters, type MessageContext } from '../../d
 import { prescriptionOf } from '../../domain/prescription.ts';
 import type { Database, SqlClient } from '../../store/database.ts';
 import type { ContactPoint, Creditor, Debt, Debtor } from '../../store/schema.ts';
-import { indexSetOf, termsOf } from '../balances/balances.ts';
+import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
 import { creditorAddress } from '../creditors/creditors.ts';
 import { addressLine } from '../debtors/normalize-contact.ts';
 import type { ChannelAdapter, DispatchChannel, OutgoingMessage, SendOutcome } from './channels/channel.ts';
@@ -173,10 +173,7 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
   const claimedNow = new Map<string, Array<{ at: Date; channel: Channel }>>();
 
   // What was paid on each debt (balances are itemized net of it) and, for installment reminders, the installment.
-  const credits = new Map<string, Payment[]>();
-  for (const c of (await sql.query<{ debt_id: string; paid_on: string; amount_cents: number }>('select debt_id, paid_on, amount_cents from debt_credits where tenant_id = $1 and debt_id = any($2::uuid[]) order by paid_on, payment_id', [tenant.id, ids('debt_id')])).rows) {
-    credits.set(c.debt_id, [...(credits.get(c.debt_id) ?? []), { date: c.paid_on, amountCents: c.amount_cents }]);
-  }
+  const credits = await creditsOf({ sql }, ids('debt_id'));
   const installmentIds = [...new Set(actions.flatMap((a) => (a.installment_id ? [a.installment_id] : [])))];
   const installments = byId(
     installmentIds.length

@@ -1,13 +1,12 @@
 import fs from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import path from 'node:path';
-import { SMTPServer } from 'smtp-server';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { PgliteDatabase } from '../../store/pglite-database.ts';
 import { migrate } from '../../store/migrate.ts';
 import { SeededRandom } from '../demo/random.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { seedShippedSeries } from '../indices/shipped-series.ts';
+import { startLocalSmtp } from './channels/local-smtp.ts';
 import { smtpChannel } from './channels/email.ts';
 import { collectorQueueChannel } from './channels/collector-queue.ts';
 import { letterBatchChannel } from './channels/letters.ts';
@@ -53,21 +52,9 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   fs.mkdirSync(mailbox, { recursive: true });
   let day = options.from;
   let emails = 0;
-  const smtp = new SMTPServer({
-    authOptional: true,
-    disabledCommands: ['STARTTLS'],
-    onData(stream, _session, callback) {
-      const chunks: Buffer[] = [];
-      stream.on('data', (c: Buffer) => chunks.push(c));
-      stream.on('end', () => {
-        fs.writeFileSync(path.join(mailbox, `${day}-email-${String(++emails).padStart(5, '0')}.eml`), Buffer.concat(chunks));
-        callback();
-      });
-    },
-  });
-  await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve));
+  const smtp = await startLocalSmtp((message) => fs.writeFileSync(path.join(mailbox, `${day}-email-${String(++emails).padStart(5, '0')}.eml`), message));
   const db = await PgliteDatabase.open(null);
-  const email = smtpChannel({ url: `smtp://127.0.0.1:${(smtp.server.address() as AddressInfo).port}`, from: 'Assessoria Recupera Demonstração <cobranca@demo.recupera.test>' });
+  const email = smtpChannel({ url: smtp.url, from: 'Assessoria Recupera Demonstração <cobranca@demo.recupera.test>' });
   const clock = () => new Date(`${day}T13:00:00Z`);
   const channels = [
     email, mailboxChannel('sms', mailbox, clock), mailboxChannel('whatsapp', mailbox, clock),
@@ -131,6 +118,6 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
   } finally {
     email.close();
     await db.close();
-    await new Promise<void>((resolve) => smtp.close(() => resolve()));
+    await smtp.close();
   }
 }

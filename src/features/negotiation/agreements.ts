@@ -310,11 +310,12 @@ export async function releaseDebts(tx: Tx, actor: Actor | null, agreement: Agree
   }
   const restored = [];
   for (const debt of debts) {
-    const applied = [...(credits.get(debt.id) ?? []), ...imputations.filter((i) => i.debtId === debt.id).map((i) => ({ date: i.date, amountCents: i.amountCents }))];
+    const mine = imputations.filter((i) => i.debtId === debt.id);
+    const applied = [...(credits.get(debt.id) ?? []), ...mine.map((i) => ({ date: i.date, amountCents: i.amountCents }))];
     const balance = updatedBalance(termsOf(debt), applied, end.on, indices, NEGOTIATION_BALANCE_POLICY);
     const debtStatus = balance.total === 0 ? 'paid' : 'open';
     await tx.db.updateTable('debts').set({ status: debtStatus, status_changed_at: new Date(), updated_at: new Date() }).where('id', '=', debt.id).where('status', '=', 'in_agreement').execute();
-    const imputed = applied.slice((credits.get(debt.id) ?? []).length).reduce((s, p) => s + p.amountCents, 0);
+    const imputed = mine.reduce((sum, i) => sum + i.amountCents, 0);
     restored.push({ debtId: debt.id, externalId: debt.external_id, imputedCents: imputed, balanceCents: balance.total, components: balance.components, status: debtStatus });
     await appendEvent(tx, actor, {
       debtorId: agreement.debtor_id, creditorId: agreement.creditor_id, debtId: debt.id, type: 'debt.restored',
@@ -343,11 +344,22 @@ export async function lockAgreement(tx: Tx, agreementId: string): Promise<Agreem
 }
 
 export async function loadAgreement(tx: Tx, agreementId: string): Promise<AgreementOutput> {
-  const a = await tx.db.selectFrom('agreements').selectAll().where('id', '=', agreementId).executeTakeFirst();
-  if (!a) throw notFound('Acordo');
-  const debts = await tx.db.selectFrom('agreement_debts').selectAll().where('agreement_id', '=', agreementId).orderBy('debt_id').execute();
-  const installments = await tx.db.selectFrom('installments').selectAll().where('agreement_id', '=', agreementId).orderBy('number').execute();
-  return toAgreementOutput(a, debts, installments);
+  const [agreement] = await loadAgreements(tx, [agreementId]);
+  if (!agreement) throw notFound('Acordo');
+  return agreement;
+}
+
+/** Agreements with their debts and installments: three statements, whatever the number. */
+async function loadAgreements(tx: Tx, ids: readonly string[]): Promise<AgreementOutput[]> {
+  if (ids.length === 0) return [];
+  const rows = await tx.db.selectFrom('agreements').selectAll().where('id', 'in', [...ids]).execute();
+  const debts = await tx.db.selectFrom('agreement_debts').selectAll().where('agreement_id', 'in', [...ids]).orderBy('debt_id').execute();
+  const installments = await tx.db.selectFrom('installments').selectAll().where('agreement_id', 'in', [...ids]).orderBy('number').execute();
+  const byId = new Map(rows.map((a) => [a.id, a]));
+  return ids.flatMap((id) => {
+    const a = byId.get(id);
+    return a ? [toAgreementOutput(a, debts.filter((d) => d.agreement_id === id), installments.filter((i) => i.agreement_id === id))] : [];
+  });
 }
 
 function toAgreementOutput(a: Agreement, debts: Array<{ debt_id: string; balance_cents: number; discount_cents: number }>, installments: Installment[]): AgreementOutput {
@@ -380,9 +392,7 @@ export async function listAgreements(db: Database, actor: Actor, filter: { debto
     let query = tx.db.selectFrom('agreements').select('id').orderBy('created_at', 'desc').limit(200);
     if (filter.debtorId) query = query.where('debtor_id', '=', filter.debtorId);
     if (filter.status) query = query.where('status', '=', filter.status);
-    const ids = await query.execute();
-    const items = [];
-    for (const { id } of ids) items.push(await loadAgreement(tx, id));
+    const items = await loadAgreements(tx, (await query.execute()).map((r) => r.id));
     await recordAccess(tx, actor, { action: 'read', resource: 'agreement', subjectIds: [...new Set(items.map((i) => i.debtorId))] });
     return items;
   });

@@ -127,16 +127,16 @@ export async function sendDocument(db: Database, actor: Actor, config: Pick<Conf
   requirePermission(actor, 'documents.send');
   const document = await renderDocument(db, actor, request, today);
   if (!config.SMTP_URL) throw new AppError('config', 'Envio de e-mail não configurado (defina SMTP_URL).');
-  const recipient = await db.scoped(scopeOf(actor), async (tx) => {
+  const { recipient, creditor } = await db.scoped(scopeOf(actor), async (tx) => {
     const emails = await tx.db.selectFrom('contact_points').select('value').where('debtor_id', '=', document.debtorId).where('channel', '=', 'email').where('invalid_at', 'is', null).where('is_reference', '=', false).orderBy('verified', 'desc').orderBy('created_at').execute();
+    const creditor = await tx.db.selectFrom('creditors').select(['legal_name', 'trade_name']).where('id', '=', document.creditorId).executeTakeFirstOrThrow();
     if (to) {
       if (!emails.some((e) => e.value.toLowerCase() === to.toLowerCase())) throw new AppError('validation', 'Este e-mail não é um contato válido do devedor; cadastre-o no caso antes de enviar.', { field: 'to' });
-      return to;
+      return { recipient: to, creditor };
     }
     if (!emails[0]) throw new AppError('validation', 'O devedor não tem e-mail válido cadastrado.', { field: 'to' });
-    return emails[0].value;
+    return { recipient: emails[0].value, creditor };
   });
-  const creditor = await db.scoped(scopeOf(actor), (tx) => tx.db.selectFrom('creditors').select(['legal_name', 'trade_name']).where('id', '=', document.creditorId).executeTakeFirstOrThrow());
   const transport = nodemailer.createTransport({ url: config.SMTP_URL });
   const title = DOCUMENT_NAMES[document.kind];
   let messageId: string;

@@ -61,11 +61,14 @@ export async function followUpAgreements(db: Database, asOf: IsoDate): Promise<F
     }
     await db.scoped(scope, async (tx) => {
       const pending = await tx.db.selectFrom('promises').selectAll().where('status', '=', 'pending').where('created_on', '<=', asOf).forUpdate().execute();
+      // The payments of every debtor with a pending promise, in one statement.
+      const payments = pending.length
+        ? await tx.db.selectFrom('payments').select(['debtor_id', 'creditor_id', 'paid_on', 'applied_cents']).where('debtor_id', 'in', [...new Set(pending.map((p) => p.debtor_id))]).execute()
+        : [];
       for (const promise of pending) {
-        const payments = await tx.db.selectFrom('payments').select(['paid_on', 'applied_cents']).where('debtor_id', '=', promise.debtor_id).where('creditor_id', '=', promise.creditor_id).execute();
         const verdict = judgePromise(
           { amountCents: promise.amount_cents, createdOn: promise.created_on, promisedFor: promise.promised_for },
-          payments.map((p) => ({ paidOn: p.paid_on, amountCents: p.applied_cents })),
+          payments.filter((p) => p.debtor_id === promise.debtor_id && p.creditor_id === promise.creditor_id).map((p) => ({ paidOn: p.paid_on, amountCents: p.applied_cents })),
           asOf,
         );
         if (verdict.status === 'pending') continue;

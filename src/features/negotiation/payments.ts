@@ -93,7 +93,7 @@ async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPaym
     { number: installment.number, dueDate: installment.due_date, amountCents: installment.amount_cents, paidCents: installment.paid_cents, status: installment.status },
     payment.amountCents,
   );
-  const row = await insertPayment(tx, actor, payment, { debtor_id: agreement.debtor_id, creditor_id: agreement.creditor_id, agreement_id: agreement.id, installment_id: installmentId, debt_id: null, applied_cents: appliedCents, excess_cents: excessCents });
+  const row = await insertPayment(tx, actor, payment, { tenant_id: agreement.tenant_id, debtor_id: agreement.debtor_id, creditor_id: agreement.creditor_id, agreement_id: agreement.id, installment_id: installmentId, debt_id: null, applied_cents: appliedCents, excess_cents: excessCents });
   if (!row) return applyPayment(tx, actor, payment); // a concurrent notice of the same payment won: answer as a replay
   await tx.db
     .updateTable('installments')
@@ -138,7 +138,7 @@ async function payDebt(tx: Tx, actor: Actor | null, payment: IncomingPayment, de
   const owed = updatedBalance(termsOf(debt), credits, payment.paidOn, indices, NEGOTIATION_BALANCE_POLICY).total;
   const applied = Math.min(owed, payment.amountCents);
   if (applied <= 0) throw new AppError('conflict', `O título ${debt.external_id} não tem saldo em ${formatDateBR(payment.paidOn)}.`, { field: 'debtId' });
-  const row = await insertPayment(tx, actor, payment, { debtor_id: debt.debtor_id, creditor_id: debt.creditor_id, agreement_id: null, installment_id: null, debt_id: debtId, applied_cents: applied, excess_cents: payment.amountCents - applied });
+  const row = await insertPayment(tx, actor, payment, { tenant_id: debt.tenant_id, debtor_id: debt.debtor_id, creditor_id: debt.creditor_id, agreement_id: null, installment_id: null, debt_id: debtId, applied_cents: applied, excess_cents: payment.amountCents - applied });
   if (!row) return applyPayment(tx, actor, payment);
   await tx.db.insertInto('debt_credits').values({ tenant_id: debt.tenant_id, debt_id: debtId, payment_id: row.id, paid_on: payment.paidOn, amount_cents: applied, reason: 'payment' }).execute();
   const paidInFull = applied === owed;
@@ -154,12 +154,11 @@ async function insertPayment(
   tx: Tx,
   actor: Actor | null,
   payment: IncomingPayment,
-  target: { debtor_id: string; creditor_id: string; agreement_id: string | null; installment_id: string | null; debt_id: string | null; applied_cents: number; excess_cents: number },
+  target: { tenant_id: string; debtor_id: string; creditor_id: string; agreement_id: string | null; installment_id: string | null; debt_id: string | null; applied_cents: number; excess_cents: number },
 ): Promise<PaymentRow | undefined> {
-  const tenant = await tx.db.selectFrom('debtors').select('tenant_id').where('id', '=', target.debtor_id).executeTakeFirstOrThrow();
   return tx.db
     .insertInto('payments')
-    .values({ tenant_id: tenant.tenant_id, ...target, amount_cents: payment.amountCents, paid_on: payment.paidOn, method: payment.method, source: payment.source, external_id: payment.externalId, created_by: actor?.userId ?? null })
+    .values({ ...target, amount_cents: payment.amountCents, paid_on: payment.paidOn, method: payment.method, source: payment.source, external_id: payment.externalId, created_by: actor?.userId ?? null })
     .onConflict((oc) => oc.columns(['tenant_id', 'source', 'external_id']).doNothing())
     .returningAll()
     .executeTakeFirst();

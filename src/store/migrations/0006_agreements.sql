@@ -152,7 +152,8 @@ create table debt_credits (
   foreign key (tenant_id, debt_id) references debts (tenant_id, id),
   foreign key (tenant_id, payment_id) references payments (tenant_id, id)
 );
-create index debt_credits_debt on debt_credits (tenant_id, debt_id);
+-- read by debt id alone (balances, and dispatch outside row-level security)
+create index debt_credits_debt on debt_credits (debt_id);
 
 create table promises (
   tenant_id     uuid not null references tenants (id),
