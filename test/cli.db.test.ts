@@ -90,6 +90,21 @@ describe('recupera CLI', () => {
     expect(recupera('import', good, '--creditor', '00.000.000/0000-00', '--portfolio', 'y')).toMatchObject({ code: 2, stderr: expect.stringContaining('não encontrado') });
   });
 
+  it('reconciles a bank return file: payments nobody issued wait in the queue (exit 1); the same file again changes nothing', () => {
+    const file = 'test/fixtures/cnab/retorno_cnab240_caixa.ret';
+    const first = recupera('payments', 'import', file, '--json');
+    expect(first.code).toBe(1);
+    const summary = JSON.parse(first.stdout);
+    expect(summary).toMatchObject({ layout: 'cnab240', bankCode: '104', replayed: false, applied: 0 });
+    expect(summary.unmatched).toBeGreaterThan(0);
+    expect(summary.unmatched).toBe(summary.paid);
+    const again = recupera('payments', 'import', file);
+    expect(again.stdout).toContain('arquivo já importado: nada mudou');
+    const bad = recupera('payments', 'import', 'test/fixtures/imports/titulos-com-erros.csv');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/^erro: /);
+  });
+
   it('imports an index series from an SGS export idempotently, and calc uses it', () => {
     // TR of 2010: before the span Recupera ships, so the months are new on every database
     const file = 'test/fixtures/indices/tr-2010-sgs.json';

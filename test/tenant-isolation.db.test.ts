@@ -9,6 +9,18 @@ import { acceptAgreement, createAgreement } from '../src/features/negotiation/ag
 import { saveOfferPolicy } from '../src/features/negotiation/offer-policies.ts';
 import { registerPayment } from '../src/features/negotiation/payments.ts';
 import { createPromise } from '../src/features/negotiation/promises.ts';
+import { buildRetorno240 } from '../src/brazil/cnab/index.ts';
+import { issueAgreementCharges } from '../src/features/payments/charges.ts';
+import { createCollectionAccount } from '../src/features/payments/collection-accounts.ts';
+
+/** A bank return file paying a nosso número nobody issued: imported in the caller's own tenant, it only queues. */
+const ISOLATION_RETURN_FILE = buildRetorno240({
+  account: { bankCode: '341', agency: '1234', account: '12345', accountDigit: '7', wallet: '109' },
+  beneficiary: { name: 'Credor', document: '11222333000181' },
+  generatedOn: '2026-01-15',
+  fileSequence: 1,
+  payments: [{ nossoNumero: '77777777', faceValue: 1_000, amountPaid: 1_000, paymentDate: '2026-01-14', creditDate: '2026-01-15' }],
+});
 
 /**
  * Walks every operation of the OpenAPI document and proves that a user of tenant A can neither
@@ -30,6 +42,11 @@ interface Target {
   paymentId: string;
   promiseId: string;
   kind: string;
+  accountId: string;
+  chargeId: string;
+  unmatchedId: string;
+  listingId: string;
+  protestId: string;
 }
 
 interface Sample {
@@ -100,6 +117,30 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'POST /api/debtors/{debtorId}/promises': (v) => ({ body: { amountCents: 100, promisedFor: '2099-01-01', channel: 'phone', creditorId: v.creditorId } }),
   'GET /api/debtors/{debtorId}/promises': () => ({ readsOwnData: true }),
   'POST /api/promises/{promiseId}/cancel': () => ({ body: { reason: 'cancelamento invasor' } }),
+  'GET /api/collection-accounts': (v) => ({ query: { creditorId: v.creditorId }, readsOwnData: true }),
+  'POST /api/collection-accounts': (v) => ({ body: { creditorId: v.creditorId, name: 'Conta invasora', bankCode: '341', agency: '1234', account: '54321', accountDigit: '0', wallet: '109' } }),
+  'POST /api/collection-accounts/{accountId}/remessa': () => ({}),
+  'POST /api/collection-accounts/{accountId}/webhook-token': () => ({}),
+  'POST /api/agreements/{agreementId}/charges': () => ({ body: { kind: 'boleto' } }),
+  'GET /api/charges': (v) => ({ query: { debtorId: v.debtorId }, readsOwnData: true }),
+  'GET /api/charges/{chargeId}': () => ({ readsOwnData: true }),
+  'GET /api/charges/{chargeId}/boleto.pdf': () => ({}),
+  'GET /api/charges/{chargeId}/pix.png': () => ({}),
+  'GET /api/charges/{chargeId}/pix.svg': () => ({}),
+  'POST /api/payment-files': () => ({ contentType: 'application/octet-stream', body: ISOLATION_RETURN_FILE }),
+  'GET /api/payment-files': () => ({}),
+  'GET /api/unmatched-payments': () => ({}),
+  'POST /api/unmatched-payments/{unmatchedId}/resolve': (v) => ({ body: { debtId: v.debtId } }),
+  'POST /api/unmatched-payments/{unmatchedId}/dismiss': () => ({ body: { note: 'descarte invasor' } }),
+  'GET /api/debts/{debtId}/escalation': () => ({ readsOwnData: true }),
+  'POST /api/debts/{debtId}/listings': () => ({ body: {} }),
+  'GET /api/listings': (v) => ({ query: { debtId: v.debtId }, readsOwnData: true }),
+  'POST /api/listings/{listingId}/removal': () => ({ body: { reason: 'baixa invasora' } }),
+  'POST /api/debts/{debtId}/protests': () => ({}),
+  'GET /api/protests': (v) => ({ query: { debtId: v.debtId }, readsOwnData: true }),
+  'POST /api/protests/export': (v) => ({ body: { creditorId: v.creditorId } }),
+  'POST /api/protests/{protestId}/protested': () => ({ body: { protestedOn: '2026-01-15', notaryProtocol: 'invasor' } }),
+  'GET /api/protests/{protestId}/consent-letter': () => ({ query: { format: 'txt' } }),
   'GET /api/templates': () => ({}),
   'PUT /api/templates': () => ({ body: { key: 'invasor', channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
   'POST /api/templates/preview': () => ({ body: { channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
@@ -122,7 +163,13 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
     const agreement = await q.selectFrom('agreements').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
     const payment = await q.selectFrom('payments').select('id').where('agreement_id', '=', agreement.id).executeTakeFirstOrThrow();
     const promise = await q.selectFrom('promises').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const account = await q.selectFrom('collection_accounts').select('id').where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const charge = await q.selectFrom('charges').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const unmatched = await q.selectFrom('unmatched_payments').select('id').where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
+    const listing = await q.selectFrom('bureau_listings').select('id').where('debt_id', '=', debt.id).executeTakeFirstOrThrow();
+    const protest = await q.selectFrom('protests').select('id').where('debt_id', '=', debt.id).executeTakeFirstOrThrow();
     return {
+      accountId: account.id, chargeId: charge.id, unmatchedId: unmatched.id, listingId: listing.id, protestId: protest.id,
       agreementId: agreement.id, paymentId: payment.id, promiseId: promise.id, kind: 'term',
       scheduleId: schedule.id,
       creditorId: creditor.id, portfolioId: creditor.portfolioId, debtorId: debtor.id, debtorDocument: document, debtId: debt.id,
@@ -135,8 +182,8 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
 async function fingerprint(db: Database, tenantId: string, creditorId?: string) {
   return db.system(async ({ sql }) => {
     const out: Record<string, string> = {};
-    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'debt_credits']) {
-      const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions', 'offer_policies', 'agreements', 'installments', 'payments', 'promises'].includes(table) ? ' and creditor_id = $2' : '';
+    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'debt_credits', 'collection_accounts', 'charges', 'payment_files', 'remessa_files', 'unmatched_payments', 'bureau_listings', 'protests']) {
+      const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'collection_accounts', 'charges', 'bureau_listings', 'protests'].includes(table) ? ' and creditor_id = $2' : '';
       const exclude = table === 'users' ? `(t.id, t.email, t.name, t.role, t.active, t.creditor_id)` : 't';
       const { rows } = await sql.query<{ h: string | null }>(
         `select md5(string_agg(${exclude}::text, '|' order by t::text)) as h from ${table} t where tenant_id = $1${filter}`,
@@ -160,6 +207,11 @@ async function markersOf(db: Database, tenantId: string, creditorId?: string): P
         ...(await q(`select id::text as v from schedules where tenant_id = $1 and creditor_id = $2`)),
         ...(await q(`select id::text as v from agreements where tenant_id = $1 and creditor_id = $2`)),
         ...(await q(`select number as v from agreements where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select id::text as v from charges where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select line as v from charges where tenant_id = $1 and creditor_id = $2 and line is not null`)),
+        ...(await q(`select id::text as v from bureau_listings where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select id::text as v from protests where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select id::text as v from collection_accounts where tenant_id = $1 and creditor_id = $2`)),
       ];
     }
     return [
@@ -178,6 +230,11 @@ async function markersOf(db: Database, tenantId: string, creditorId?: string): P
       ...(await q(`select number as v from agreements where tenant_id = $1`)),
       ...(await q(`select id::text as v from payments where tenant_id = $1`)),
       ...(await q(`select id::text as v from promises where tenant_id = $1`)),
+      ...(await q(`select id::text as v from charges where tenant_id = $1`)),
+      ...(await q(`select id::text as v from collection_accounts where tenant_id = $1`)),
+      ...(await q(`select id::text as v from unmatched_payments where tenant_id = $1`)),
+      ...(await q(`select id::text as v from bureau_listings where tenant_id = $1`)),
+      ...(await q(`select id::text as v from protests where tenant_id = $1`)),
     ];
   });
 }
@@ -207,7 +264,11 @@ beforeAll(async () => {
   // per creditor and debtor: an offer policy, an accepted agreement with a payment, a promise
   for (const tenant of [a, b]) {
     const admin = tenant.users.admin.actor;
-    for (const creditor of tenant.creditors) {
+    await t.db.system(({ db: q }) =>
+      q.insertInto('unmatched_payments').values({ tenant_id: tenant.tenantId, source: 'cnab', external_id: `x-${tenant.slug}`, reference: '424242', amount_cents: 990, paid_on: '2026-01-14', method: 'boleto', payer_name: null, payer_document: null, payment_file_id: null, file_line: 3, reason: 'sem boleto', payment_id: null, resolved_by: null, resolved_at: null, note: null }).execute(),
+    );
+    for (const [i, creditor] of tenant.creditors.entries()) {
+      await createCollectionAccount(t.db, admin, { creditorId: creditor.id, name: 'Itaú', bankCode: '341', agency: '1234', account: `1234${i}`, accountDigit: '7', wallet: '109', pixKey: `pix@${tenant.slug}.test`, nextSequence: 1 });
       await saveOfferPolicy(t.db, admin, { portfolioId: creditor.portfolioId, name: 'Política da carteira', rules: DEFAULT_OFFER_POLICY });
       for (const document of creditor.debtorDocuments.slice(0, 2)) {
         const debtorId = await t.db.system(async ({ db: q }) => (await q.selectFrom('debtors').select('id').where('tenant_id', '=', tenant.tenantId).where('document', '=', document).executeTakeFirstOrThrow()).id);
@@ -215,6 +276,13 @@ beforeAll(async () => {
         const accepted = await acceptAgreement(t.db, admin, agreement.id, { channel: 'phone' }, '2026-01-15');
         await registerPayment(t.db, admin, { installmentId: accepted.installments[0]!.id, amountCents: 1_000, paidOn: '2026-01-15', method: 'pix' }, '2026-01-15');
         await createPromise(t.db, admin, debtorId, { creditorId: creditor.id, amountCents: 500, promisedFor: '2099-01-01', channel: 'phone' }, '2026-01-15');
+        await issueAgreementCharges(t.db, admin, { psp: null }, agreement.id, 'boleto');
+        await t.db.system(async ({ db: q }) => {
+          const debt = await q.selectFrom('debts').select(['id', 'debtor_id']).where('debtor_id', '=', debtorId).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+          const common = { tenant_id: tenant.tenantId, debt_id: debt.id, debtor_id: debtorId, creditor_id: creditor.id, amount_cents: 1_000 };
+          await q.insertInto('bureau_listings').values({ ...common, bureau: 'serasa', status: 'active', protocol: 'BR1', requested_on: '2026-01-10', notified_on: '2026-01-11', confirmable_on: '2026-01-21', active_on: '2026-01-21', expires_on: '2031-01-11', settled_on: null, removal_planned_on: null, removal_deadline: null, removal_requested_on: null, removed_on: null, removal_reason: null, last_error: null, action_id: null, created_by: null }).execute();
+          await q.insertInto('protests').values({ ...common, status: 'exported', export_id: null, exported_on: '2026-01-12', protested_on: null, notary_protocol: null, settled_on: null, action_id: null, created_by: null }).execute();
+        });
       }
     }
   }

@@ -6,6 +6,8 @@ import { debtorRoutes } from '../features/debtors/debtors.routes.ts';
 import { debtRoutes } from '../features/debts/debts.routes.ts';
 import { dossierRoutes } from '../features/dunning/dossier.routes.ts';
 import { dunningRoutes } from '../features/dunning/dunning.routes.ts';
+import { escalationRoutes } from '../features/escalation/escalation.routes.ts';
+import { paymentRoutes } from '../features/payments/payments.routes.ts';
 import { webhookRoutes } from '../features/dunning/webhooks.routes.ts';
 import { importRoutes } from '../features/imports/imports.routes.ts';
 import { negotiationRoutes } from '../features/negotiation/negotiation.routes.ts';
@@ -15,7 +17,7 @@ import type { ApiContext, App } from './context.ts';
 
 /** Every feature's routes; the cross-tenant test walks all of them through the OpenAPI document. */
 export async function registerRoutes(app: App, context: ApiContext): Promise<void> {
-  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, negotiationRoutes, webhookRoutes, userRoutes, auditRoutes]) {
+  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, negotiationRoutes, paymentRoutes, escalationRoutes, webhookRoutes, userRoutes, auditRoutes]) {
     await register(app, context);
   }
 }

@@ -164,4 +164,50 @@ indicesCommand
   .action(run(async (file: string, options: { series: string; source?: string; json?: boolean }) => (await indices()).importIndicesCommand(file, options)));
 indicesCommand.command('list').description('Séries cadastradas no banco').action(run(async () => (await indices()).listIndicesCommand()));
 
+const boleto = () => import('./commands/boleto.ts');
+const boletoCommand = program.command('boleto').description('Boleto bancário: código de barras (44 dígitos) e linha digitável (47 dígitos)');
+boletoCommand
+  .command('decode')
+  .description('Lê uma linha digitável ou um código de barras e confere os dígitos verificadores')
+  .argument('<linha-ou-código>', 'linha digitável (47 dígitos) ou código de barras (44), com ou sem pontuação')
+  .option('--as-of <AAAA-MM-DD>', 'data de referência para o fator de vencimento (padrão: hoje)')
+  .action(run(async (input: string, options: { asOf?: string }) => (await boleto()).boletoDecodeCommand(input, options)));
+boletoCommand
+  .command('encode')
+  .description('Monta código de barras e linha digitável: JSON na entrada (o mesmo de decode), JSON na saída')
+  .argument('[arquivo]', 'JSON {"bankCode","currency","amount","dueDate","freeField"} (padrão: stdin)')
+  .action(run(async (file: string | undefined) => (await boleto()).boletoEncodeCommand(file)));
+
+const pix = () => import('./commands/pix.ts');
+const pixCommand = program.command('pix').description('PIX: BR Code (copia e cola) estático e dinâmico');
+pixCommand
+  .command('encode')
+  .description('Monta o BR Code: JSON na entrada (os campos de decode), payload na saída')
+  .argument('[arquivo]', 'JSON {"key","amount","merchantName","merchantCity","txid"} ou {"url",…} (padrão: stdin)')
+  .option('--qr <arquivo.png|arquivo.svg>', 'grava também o QR Code')
+  .action(run(async (file: string | undefined, options: { qr?: string }) => (await pix()).pixEncodeCommand(file, options)));
+pixCommand
+  .command('decode')
+  .description('Lê um BR Code e confere o CRC16')
+  .argument('<payload>', 'o texto copia e cola')
+  .action(run(async (payload: string) => (await pix()).pixDecodeCommand(payload)));
+
+program
+  .command('cnab')
+  .description('Arquivos CNAB (240 e 400)')
+  .command('parse')
+  .description('Lê um arquivo de retorno (layout e banco detectados pelo header) e imprime um JSON por registro de detalhe')
+  .argument('<arquivo>', 'arquivo de retorno (.ret)')
+  .action(run(async (file: string) => (await import('./commands/cnab.ts')).cnabParseCommand(file)));
+
+program
+  .command('payments')
+  .description('Pagamentos')
+  .command('import')
+  .description('Importa um arquivo de retorno CNAB (240 ou 400) e concilia os pagamentos com as cobranças.\nSaída: 0 tudo conciliado, 1 há pagamentos na fila de conciliação, 2 arquivo recusado.')
+  .argument('<arquivo>', 'arquivo de retorno (.ret)')
+  .option('--tenant <slug>', 'assessoria (obrigatório quando há mais de uma)')
+  .option('--json', 'resumo em JSON')
+  .action(run(async (file: string, options: { tenant?: string; json?: boolean }) => (await import('./commands/payments.ts')).paymentsImportCommand(file, options)));
+
 await program.parseAsync(process.argv);

@@ -42,6 +42,15 @@ const schema = z.object({
   DIALER_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
   /** Shared secret that signs requests to and from the dialer. */
   DIALER_SECRET: optional,
+  /** A PSP speaking the Banco Central's PIX API (cob/cobv, OAuth2 client credentials); without it PIX charges are static BR Codes. */
+  PIX_PSP_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  PIX_PSP_CLIENT_ID: optional,
+  PIX_PSP_CLIENT_SECRET: optional,
+  /** A credit bureau speaking the adapter's JSON protocol (docs/escalation.md); without it listings wait as "requested". */
+  BUREAU_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  BUREAU_API_KEY: optional,
+  /** The bureau's name on listings (serasa, spc, boavista…). */
+  BUREAU_NAME: z.string().default('serasa'),
   /** Login attempts allowed per minute and client address. */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
 });

@@ -21,7 +21,7 @@ export function createLogger(level: string, destination?: DestinationStream): Lo
         },
       },
       serializers: {
-        req: (req: { method?: string; url?: string; id?: string }) => ({ method: req.method, url: maskPersonalData(req.url ?? ''), id: req.id }),
+        req: (req: { method?: string; url?: string; id?: string }) => ({ method: req.method, url: maskPersonalData((req.url ?? '').replace(/(\/api\/webhooks\/pix\/)[^/?]+/, '$1***')), id: req.id }),
         err: (err: Error) => {
           const serialized = pino.stdSerializers.err(err);
           return { ...serialized, message: maskPersonalData(serialized.message ?? ''), stack: maskPersonalData(serialized.stack ?? '') };

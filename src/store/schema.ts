@@ -472,6 +472,159 @@ export interface PromiseTable {
   created_at: CreatedAt;
 }
 
+export type BankCode = '001' | '033' | '104' | '237' | '341' | '756';
+
+export interface CollectionAccountTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  name: string;
+  bank_code: BankCode;
+  agency: string;
+  agency_digit: string | null;
+  account: string;
+  account_digit: string | null;
+  wallet: string;
+  agreement: string | null;
+  transmission_code: string | null;
+  pix_key: string | null;
+  next_sequence: Generated<number>;
+  next_file_sequence: Generated<number>;
+  webhook_token_sha256: string | null;
+  is_default: Generated<boolean>;
+  created_at: CreatedAt;
+}
+
+export interface RemessaFileTable {
+  tenant_id: string;
+  id: Generated<string>;
+  account_id: string;
+  file_sequence: number;
+  charges: number;
+  content: string;
+  sha256: string;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export type ChargeKind = 'boleto' | 'pix';
+
+export interface ChargeTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  debtor_id: string;
+  account_id: string;
+  installment_id: string | null;
+  debt_id: string | null;
+  kind: ChargeKind;
+  amount_cents: number;
+  due_date: string;
+  status: Generated<'open' | 'paid' | 'cancelled'>;
+  paid_cents: Generated<number>;
+  paid_on: string | null;
+  nosso_numero: string | null;
+  nosso_numero_digit: string | null;
+  nosso_numero_key: string | null;
+  nosso_numero_printed: string | null;
+  barcode: string | null;
+  line: string | null;
+  registration: 'pending' | 'sent' | 'registered' | 'rejected' | null;
+  remessa_id: string | null;
+  txid: string | null;
+  pix_payload: string | null;
+  pix_location: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PaymentFileTable {
+  tenant_id: string;
+  id: Generated<string>;
+  file_name: string;
+  sha256: string;
+  layout: string;
+  bank_code: string;
+  generated_on: string | null;
+  summary: ColumnType<unknown, string, string>;
+  imported_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface UnmatchedPaymentTable {
+  tenant_id: string;
+  id: Generated<string>;
+  source: 'cnab' | 'pix_webhook';
+  external_id: string;
+  reference: string | null;
+  amount_cents: number;
+  paid_on: string;
+  method: 'pix' | 'boleto';
+  payer_name: string | null;
+  payer_document: string | null;
+  payment_file_id: string | null;
+  file_line: number | null;
+  reason: string;
+  status: Generated<'pending' | 'resolved' | 'dismissed'>;
+  payment_id: string | null;
+  resolved_by: string | null;
+  resolved_at: Timestamp | null;
+  note: string | null;
+  created_at: CreatedAt;
+}
+
+export type ListingStatus = 'requested' | 'notified' | 'active' | 'removal_requested' | 'removed' | 'refused' | 'cancelled';
+
+export interface BureauListingTable {
+  tenant_id: string;
+  id: Generated<string>;
+  debt_id: string;
+  debtor_id: string;
+  creditor_id: string;
+  bureau: string;
+  status: ListingStatus;
+  amount_cents: number;
+  protocol: string | null;
+  requested_on: string;
+  notified_on: string | null;
+  confirmable_on: string | null;
+  active_on: string | null;
+  expires_on: string;
+  settled_on: string | null;
+  removal_planned_on: string | null;
+  removal_deadline: string | null;
+  removal_requested_on: string | null;
+  removed_on: string | null;
+  removal_reason: string | null;
+  alerted_on: string | null;
+  last_error: string | null;
+  action_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export type ProtestStatus = 'candidate' | 'exported' | 'protested' | 'settled' | 'withdrawn';
+
+export interface ProtestTable {
+  tenant_id: string;
+  id: Generated<string>;
+  debt_id: string;
+  debtor_id: string;
+  creditor_id: string;
+  status: ProtestStatus;
+  amount_cents: number;
+  export_id: string | null;
+  exported_on: string | null;
+  protested_on: string | null;
+  notary_protocol: string | null;
+  settled_on: string | null;
+  action_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
 export interface Schema {
   tenants: TenantTable;
   creditors: CreditorTable;
@@ -501,6 +654,13 @@ export interface Schema {
   payments: PaymentTable;
   debt_credits: DebtCreditTable;
   promises: PromiseTable;
+  collection_accounts: CollectionAccountTable;
+  remessa_files: RemessaFileTable;
+  charges: ChargeTable;
+  payment_files: PaymentFileTable;
+  unmatched_payments: UnmatchedPaymentTable;
+  bureau_listings: BureauListingTable;
+  protests: ProtestTable;
 }
 
 export type Debt = Selectable<DebtTable>;
@@ -517,3 +677,7 @@ export type Agreement = Selectable<AgreementTable>;
 export type Installment = Selectable<InstallmentTable>;
 export type PaymentRow = Selectable<PaymentTable>;
 export type PromiseRow = Selectable<PromiseTable>;
+export type CollectionAccount = Selectable<CollectionAccountTable>;
+export type Charge = Selectable<ChargeTable>;
+export type BureauListing = Selectable<BureauListingTable>;
+export type Protest = Selectable<ProtestTable>;

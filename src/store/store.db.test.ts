@@ -80,6 +80,31 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
     tenant_id: true, id: true, debtor_id: true, creditor_id: true, debt_ids: true, amount_cents: true, promised_for: true, channel: true, taken_by: true,
     note: true, status: true, resolved_on: true, created_on: true, created_at: true,
   },
+  collection_accounts: {
+    tenant_id: true, id: true, creditor_id: true, name: true, bank_code: true, agency: true, agency_digit: true, account: true, account_digit: true, wallet: true,
+    agreement: true, transmission_code: true, pix_key: true, next_sequence: true, next_file_sequence: true, webhook_token_sha256: true,
+    is_default: true, created_at: true,
+  },
+  remessa_files: { tenant_id: true, id: true, account_id: true, file_sequence: true, charges: true, content: true, sha256: true, created_by: true, created_at: true },
+  charges: {
+    tenant_id: true, id: true, creditor_id: true, debtor_id: true, account_id: true, installment_id: true, debt_id: true, kind: true, amount_cents: true, due_date: true,
+    status: true, paid_cents: true, paid_on: true, nosso_numero: true, nosso_numero_digit: true, nosso_numero_key: true, nosso_numero_printed: true, barcode: true, line: true, registration: true,
+    remessa_id: true, txid: true, pix_payload: true, pix_location: true, created_by: true, created_at: true,
+  },
+  payment_files: { tenant_id: true, id: true, file_name: true, sha256: true, layout: true, bank_code: true, generated_on: true, summary: true, imported_by: true, created_at: true },
+  unmatched_payments: {
+    tenant_id: true, id: true, source: true, external_id: true, reference: true, amount_cents: true, paid_on: true, method: true, payer_name: true, payer_document: true,
+    payment_file_id: true, file_line: true, reason: true, status: true, payment_id: true, resolved_by: true, resolved_at: true, note: true, created_at: true,
+  },
+  bureau_listings: {
+    tenant_id: true, id: true, debt_id: true, debtor_id: true, creditor_id: true, bureau: true, status: true, amount_cents: true, protocol: true, requested_on: true,
+    notified_on: true, confirmable_on: true, active_on: true, expires_on: true, settled_on: true, removal_planned_on: true, removal_deadline: true,
+    removal_requested_on: true, removed_on: true, removal_reason: true, alerted_on: true, last_error: true, action_id: true, created_by: true, created_at: true, updated_at: true,
+  },
+  protests: {
+    tenant_id: true, id: true, debt_id: true, debtor_id: true, creditor_id: true, status: true, amount_cents: true, export_id: true, exported_on: true,
+    protested_on: true, notary_protocol: true, settled_on: true, action_id: true, created_by: true, created_at: true, updated_at: true,
+  },
   daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_due_date: true, cursor_portfolio_id: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
 };
 

@@ -1,27 +1,8 @@
-import fs from 'node:fs';
 import { calcBalance, calcBusinessDays, calcOffers, calcPlan, calcPrescription } from '../../features/calc/calc-requests.ts';
 import { loadShippedSeries } from '../../features/indices/shipped-series.ts';
-import { AppError } from '../../shared/errors.ts';
 import { withDatabase } from '../context.ts';
+import { readRequest } from '../input.ts';
 import { printJson } from '../output.ts';
-
-/** The request as JSON: from a file, or from stdin when no file (or "-") is given. */
-async function readRequest(file: string | undefined): Promise<unknown> {
-  let text: string;
-  if (file && file !== '-') {
-    if (!fs.existsSync(file)) throw new AppError('validation', `Arquivo ${file} não encontrado.`);
-    text = fs.readFileSync(file, 'utf8');
-  } else {
-    const chunks: Buffer[] = [];
-    for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
-    text = Buffer.concat(chunks).toString('utf8');
-  }
-  try {
-    return JSON.parse(text);
-  } catch (error) {
-    throw new AppError('validation', `JSON inválido na entrada: ${(error as Error).message}`);
-  }
-}
 
 export async function calcBalanceCommand(file: string | undefined, options: { db?: boolean }) {
   const request = await readRequest(file);

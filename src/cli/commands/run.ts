@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import { isIsoDate } from '../../domain/dates.ts';
+import { bureauFromConfig } from '../../features/escalation/escalation-run.ts';
 import { runDaily } from '../../features/dunning/daily-run.ts';
 import { today, withDatabase } from '../context.ts';
 import { ExitError, printJson } from '../output.ts';
@@ -14,9 +15,11 @@ export async function runCommand(options: { asOf?: string; json?: boolean; chunk
       ? new cliProgress.SingleBar({ format: 'régua [{bar}] {percentage}% | {value}/{total} títulos', hideCursor: true, stream: process.stderr }, cliProgress.Presets.shades_classic)
       : null;
   let started = false;
-  const summary = await withDatabase('run', (db) =>
+  const summary = await withDatabase('run', (db, config) =>
     runDaily(db, {
       asOf,
+      bureau: bureauFromConfig(config),
+      bureauName: config.BUREAU_NAME,
       ...(options.chunk ? { chunkSize: Number(options.chunk) } : {}),
       ...(bar
         ? {
@@ -38,6 +41,10 @@ export async function runCommand(options: { asOf?: string; json?: boolean; chunk
   const f = summary.followUp;
   if (f.expired + f.broken + f.promisesKept + f.promisesBroken > 0) {
     process.stdout.write(`  acordos: ${f.broken} rompido(s), ${f.expired} proposta(s) expirada(s); promessas: ${f.promisesKept} cumprida(s), ${f.promisesBroken} quebrada(s)\n`);
+  }
+  const e = summary.escalation;
+  if (e && e.listingsRequested + e.protestCandidates + e.blocked + e.listings.removalsRequested + e.listings.activated + e.listings.sent + e.protests.settled > 0) {
+    process.stdout.write(`  negativações: ${e.listingsRequested} pedida(s), ${e.listings.sent} enviada(s) ao birô, ${e.listings.activated} confirmada(s), ${e.listings.removalsRequested} baixa(s) pedida(s)${e.listings.alerts ? `, ${e.listings.alerts} ALERTA(S) de baixa pendente` : ''}; protestos: ${e.protestCandidates} candidato(s), ${e.protests.settled} quitado(s); ${e.blocked} passo(s) bloqueado(s) por regra\n`);
   }
   for (const [status, n] of Object.entries(summary.byStatus).sort()) process.stdout.write(`  ${n} ${LABELS[status] ?? status}\n`);
   process.stdout.write(`${summary.newActions} new actions\n`);

@@ -18,6 +18,7 @@ export const PERMISSIONS = [
   'policies.read', 'policies.write',
   'offers.simulate', 'agreements.write', 'agreements.approve',
   'payments.write', 'promises.write', 'documents.send',
+  'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -29,12 +30,14 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
   supervisor: new Set([
     ...READ_ALL, 'creditors.write', 'portfolios.write', 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'users.read', 'schedules.read', 'schedules.write',
     'policies.read', 'policies.write', 'offers.simulate', 'agreements.write', 'agreements.approve', 'payments.write', 'promises.write', 'documents.send',
+    'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
   ]),
   analyst: new Set([
     ...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'schedules.read',
     'policies.read', 'offers.simulate', 'agreements.write', 'payments.write', 'promises.write', 'documents.send',
+    'charges.issue', 'payments.reconcile',
   ]),
-  collector: new Set([...READ_ALL, 'schedules.read', 'policies.read', 'offers.simulate', 'promises.write']),
+  collector: new Set([...READ_ALL, 'schedules.read', 'policies.read', 'offers.simulate', 'promises.write', 'charges.issue']),
   creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read', 'policies.read']),
   auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read', 'policies.read']),
 };

@@ -2,6 +2,7 @@ import { isValidEmail, normalizeEmail } from '../../brazil/email.ts';
 import { parsePhone, phoneProblemMessages } from '../../brazil/phones.ts';
 import { formatCep, normalizeCep, ufOfCep } from '../../brazil/uf.ts';
 import { AppError } from '../../shared/errors.ts';
+import type { Tx } from '../../store/database.ts';
 import type { PostalAddress } from '../../store/schema.ts';
 
 /** Puts a contact in the one form we store and compare: E.164 phones, lowercase e-mails, one-line addresses. */
@@ -41,4 +42,18 @@ export function addressLine(a: PostalAddress): string {
   const complement = a.complement ? ` - ${a.complement}` : '';
   const district = a.district ? `${a.district}, ` : '';
   return `${a.street}, ${a.number ?? 's/n'}${complement}, ${district}${a.city}/${a.uf}, CEP ${formatCep(a.cep)}`;
+}
+
+/** The debtor's own first valid postal address (not a reference contact's), or null. */
+export async function postalAddressOf(tx: Tx, debtorId: string): Promise<PostalAddress | null> {
+  const row = await tx.db
+    .selectFrom('contact_points')
+    .select('address')
+    .where('debtor_id', '=', debtorId)
+    .where('channel', '=', 'address')
+    .where('invalid_at', 'is', null)
+    .where('is_reference', '=', false)
+    .orderBy('created_at')
+    .executeTakeFirst();
+  return row?.address ?? null;
 }

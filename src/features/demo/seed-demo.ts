@@ -15,6 +15,11 @@ export interface SeedResult {
 }
 
 /** Creates the demo agency once (nothing happens when the tenant "demo" exists), loading its files through the importer. */
+const DEMO_ACCOUNTS = [
+  { name: 'Itaú — cobrança', bank_code: '341' as const, agency: '0057', agency_digit: null, account: '12345', account_digit: '7', wallet: '109', agreement: null },
+  { name: 'Banco do Brasil — cobrança', bank_code: '001' as const, agency: '1234', agency_digit: '3', account: '123456', account_digit: '7', wallet: '17', agreement: '1234567' },
+];
+
 export async function seedDemo(db: Database, options: { asOf: IsoDate; seed?: string; onProgress?: (message: string) => void }): Promise<SeedResult> {
   const plan = generateDemo(options);
   const existing = await db.system(({ db: q }) => q.selectFrom('tenants').select('id').where('slug', '=', plan.tenant.slug).executeTakeFirst());
@@ -44,6 +49,9 @@ export async function seedDemo(db: Database, options: { asOf: IsoDate; seed?: st
         portfolios.push({ id: pr.id, name: p.name, csv: p.csv });
       }
       creditors[creditor.key] = { id: row.id, portfolios };
+      // Where the creditor receives: boletos and PIX of the demo agreements (fictitious bank data).
+      const account = DEMO_ACCOUNTS[Object.keys(creditors).length - 1]!;
+      await tx.db.insertInto('collection_accounts').values({ tenant_id: tenant.id, creditor_id: row.id, ...account, pix_key: c.document, webhook_token_sha256: null }).execute();
     }
     for (const user of plan.users) {
       await insertUser(tx, tenant.id, {

@@ -56,7 +56,10 @@ describe('daily run', () => {
     const count = (step: string, status: string) => rows.filter((r) => r.step_id === step && r.status === status).reduce((s, r) => s + r.n, 0);
     expect(count('d5-whatsapp', 'skipped')).toBe(5); // no WhatsApp opt-in; the disputed debt is stopped instead
     expect(count('d10-call', 'planned') + count('d10-call', 'stopped')).toBe(6);
-    expect(count('d25-bureau', 'planned')).toBe(2);
+    // the bureau steps became listing requests in the same run (the escalation follow-up)
+    expect(count('d25-bureau', 'sent')).toBe(2);
+    const listings = await t.db.system(async ({ sql }) => (await sql.query<{ n: number }>(`select count(*)::int as n from bureau_listings where status = 'requested' and action_id is not null`)).rows[0]!.n);
+    expect(listings).toBe(2);
     expect(rows.find((r) => r.step_id === 'd25-bureau' && r.status === 'blocked')).toMatchObject({ rule: 'over_indebtedness', n: 1 });
     expect(rows.filter((r) => r.status === 'stopped').reduce((s, r) => s + r.n, 0)).toBe(3); // the disputed debt's D+1, D+5 and D+10
     const total = rows.reduce((s, r) => s + r.n, 0);

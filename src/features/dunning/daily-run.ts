@@ -1,3 +1,5 @@
+import { runEscalation, type EscalationSummary } from '../escalation/escalation-run.ts';
+import type { BureauAdapter } from '../escalation/bureau-adapter.ts';
 import { disputedDebt, optOut, overIndebtedness, prescribedDebt, whatsappOptIn, type Channel, type ProposedAction, type RuleCheck } from '../../domain/compliance/rules.ts';
 import { isUf, type Uf } from '../../brazil/uf.ts';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
@@ -23,6 +25,9 @@ export interface DailyRunOptions {
   onProgress?: (done: number, total: number) => void;
   /** Test hook: stop (as a crash would) after this many committed chunks. */
   crashAfterChunks?: number;
+  /** The credit bureau the listings go to (none: listings wait as requested), and the name the schedule's listings take. */
+  bureau?: BureauAdapter | null;
+  bureauName?: string;
 }
 
 export interface DailyRunSummary {
@@ -34,6 +39,8 @@ export interface DailyRunSummary {
   resumed: boolean;
   /** Agreements and promises settled before planning: expired proposals, breaches, promises kept or broken. */
   followUp: FollowUpSummary;
+  /** Bureau and protest steps turned into listings and protest candidates; listings and protests moved along (removals after payment). */
+  escalation?: EscalationSummary;
   /** Where the time went, in milliseconds: reading candidates, planning in Node, writing actions and events. */
   timings: { read: number; plan: number; write: number; total: number };
 }
@@ -392,6 +399,8 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
       if (options.crashAfterChunks !== undefined && ++chunks >= options.crashAfterChunks) throw new Error('simulated crash');
     }
   }
+  // After planning: today's bureau and protest steps exist now.
+  summary.escalation = await runEscalation(db, options.asOf, options.bureau ?? null, options.bureauName ?? options.bureau?.name ?? 'serasa');
   summary.timings.total = performance.now() - started;
   for (const key of Object.keys(summary.timings) as Array<keyof DailyRunSummary['timings']>) summary.timings[key] = Math.round(summary.timings[key]);
   return summary;

@@ -1,3 +1,4 @@
+import { bureauFromConfig } from '../escalation/escalation-run.ts';
 import { PgBoss, fromPglite } from 'pg-boss';
 import type { Logger } from 'pino';
 import { localTime } from '../../domain/compliance/local-time.ts';
@@ -27,10 +28,13 @@ export async function startJobs(db: Database, config: Config, logger: Logger): P
   await boss.createQueue('daily-run', { retryLimit: 3, retryBackoff: true });
   await boss.createQueue('dispatch', { retryLimit: 2, retryBackoff: true });
   await boss.schedule('daily-run', DAILY_RUN_CRON, null, { tz: 'America/Sao_Paulo' });
+  const bureau = bureauFromConfig(config);
   await boss.work<{ asOf?: string }>('daily-run', async ([job]) => {
     const asOf = job?.data?.asOf ?? localTime(new Date(), 'America/Sao_Paulo').date;
-    const summary = await runDaily(db, { asOf });
-    logger.info({ asOf, newActions: summary.newActions, byStatus: summary.byStatus }, 'daily run');
+    const summary = await runDaily(db, { asOf, bureau, bureauName: config.BUREAU_NAME });
+    logger.info({ asOf, newActions: summary.newActions, byStatus: summary.byStatus, escalation: summary.escalation }, 'daily run');
+    const e = summary.escalation;
+    if (e && (e.listings.alerts || e.listings.errors || e.failedTenants)) logger.warn({ asOf, alerts: e.listings.alerts, errors: e.listings.errors, failedTenants: e.failedTenants }, 'escalation needs attention (GET /api/listings?attention=true)');
     return summary;
   });
   const channels = channelsFromConfig(db, config);

@@ -13,7 +13,7 @@ import { recordAccess } from '../audit/record-access.ts';
 import { can, requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
 import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
 import { creditorAddress } from '../creditors/creditors.ts';
-import { addressLine } from '../debtors/normalize-contact.ts';
+import { addressLine, postalAddressOf } from '../debtors/normalize-contact.ts';
 import { appendEvent } from '../debtors/timeline.ts';
 import { loadNegotiation, NEGOTIATION_BALANCE_POLICY, type NegotiationScope } from './negotiation.ts';
 
@@ -324,6 +324,13 @@ export async function releaseDebts(tx: Tx, actor: Actor | null, agreement: Agree
   }
   await tx.db.updateTable('agreement_debts').set({ binding: false }).where('agreement_id', '=', agreement.id).execute();
   await tx.db.updateTable('installments').set({ status: 'cancelled' }).where('agreement_id', '=', agreement.id).where('status', '=', 'open').execute();
+  // Their boletos and PIX are no longer ours to collect: money that still arrives through them goes to the analysts' queue.
+  await tx.db
+    .updateTable('charges')
+    .set({ status: 'cancelled' })
+    .where('status', '=', 'open')
+    .where('installment_id', 'in', (q) => q.selectFrom('installments').select('id').where('agreement_id', '=', agreement.id))
+    .execute();
   await tx.db
     .updateTable('agreements')
     .set({ status, closed_at: new Date(), close_reason: end.reason, broken_on: end.event === 'break' ? end.on : null, updated_at: new Date() })
@@ -403,14 +410,14 @@ export async function documentData(tx: Tx, agreement: Agreement, issuedOn: IsoDa
   const creditor = await tx.db.selectFrom('creditors').selectAll().where('id', '=', agreement.creditor_id).executeTakeFirstOrThrow();
   const debtor = await tx.db.selectFrom('debtors').selectAll().where('id', '=', agreement.debtor_id).executeTakeFirstOrThrow();
   const tenant = await tx.db.selectFrom('tenants').select('name').executeTakeFirstOrThrow();
-  const address = await tx.db.selectFrom('contact_points').select('address').where('debtor_id', '=', debtor.id).where('channel', '=', 'address').where('invalid_at', 'is', null).where('is_reference', '=', false).orderBy('created_at').executeTakeFirst();
+  const address = await postalAddressOf(tx, debtor.id);
   const links = await tx.db.selectFrom('agreement_debts').select('debt_id').where('agreement_id', '=', agreement.id).execute();
   const debts = await tx.db.selectFrom('debts').select(['external_id', 'due_date', 'original_amount_cents', 'description']).where('id', 'in', links.map((l) => l.debt_id)).orderBy('due_date').orderBy('external_id').execute();
   return {
     number: agreement.number,
     creditor: { name: creditor.legal_name, tradeName: creditor.trade_name, document: creditor.document, address: creditorAddress(creditor) },
     agency: { name: tenant.name },
-    debtor: { name: debtor.name, document: debtor.document, address: address?.address ? addressLine(address.address) : '' },
+    debtor: { name: debtor.name, document: debtor.document, address: address ? addressLine(address) : '' },
     offer: agreement.terms as Offer,
     debts: debts.map((d) => ({ externalId: d.external_id, dueDate: d.due_date, originalCents: d.original_amount_cents, description: d.description })),
     graceDays: agreement.grace_days,
