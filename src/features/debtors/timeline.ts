@@ -7,12 +7,12 @@ import type { Actor } from '../auth/permissions.ts';
 export async function appendEvent(
   tx: Tx,
   actor: Actor | null,
-  event: { debtorId: string; type: string; creditorId?: string | null; debtId?: string | null; data?: Record<string, unknown> },
+  event: { debtorId: string; type: string; creditorId?: string | null; debtId?: string | null; data?: Record<string, unknown>; /** known to the caller: saves a lookup when no user acts */ tenantId?: string },
 ): Promise<void> {
   await tx.db
     .insertInto('events')
     .values({
-      tenant_id: actor?.tenantId ?? (await tenantOf(tx, event.debtorId)),
+      tenant_id: actor?.tenantId ?? event.tenantId ?? (await tenantOf(tx, event.debtorId)),
       debtor_id: event.debtorId,
       creditor_id: event.creditorId ?? null,
       debt_id: event.debtId ?? null,

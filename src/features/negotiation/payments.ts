@@ -101,7 +101,7 @@ async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPaym
     .where('id', '=', installmentId)
     .execute();
   await appendEvent(tx, actor, {
-    debtorId: agreement.debtor_id, creditorId: agreement.creditor_id, type: 'payment.received',
+    tenantId: agreement.tenant_id, debtorId: agreement.debtor_id, creditorId: agreement.creditor_id, type: 'payment.received',
     data: { paymentId: row.id, agreementId: agreement.id, number: agreement.number, installment: installment.number, amountCents: payment.amountCents, appliedCents, excessCents, paidOn: payment.paidOn, method: payment.method, source: payment.source },
   });
   let status: Agreement['status'] = agreement.status;
@@ -144,7 +144,7 @@ async function payDebt(tx: Tx, actor: Actor | null, payment: IncomingPayment, de
   const paidInFull = applied === owed;
   if (paidInFull) await tx.db.updateTable('debts').set({ status: 'paid', status_changed_at: new Date(), updated_at: new Date() }).where('id', '=', debtId).execute();
   await appendEvent(tx, actor, {
-    debtorId: debt.debtor_id, creditorId: debt.creditor_id, debtId, type: 'payment.received',
+    tenantId: debt.tenant_id, debtorId: debt.debtor_id, creditorId: debt.creditor_id, debtId, type: 'payment.received',
     data: { paymentId: row.id, amountCents: payment.amountCents, appliedCents: applied, excessCents: payment.amountCents - applied, owedCents: owed, paidInFull, paidOn: payment.paidOn, method: payment.method, source: payment.source, note: paidInFull ? `Título quitado com ${formatBRL(applied)}` : undefined },
   });
   return { ...toOutput(row, null), replayed: false };

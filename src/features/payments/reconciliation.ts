@@ -47,10 +47,15 @@ export interface ReconcileOutcome {
 
 export async function reconcile(tx: Tx, notice: PaymentNotice): Promise<ReconcileOutcome> {
   const none = { chargeId: null, paymentId: null, unmatchedId: null, agreementStatus: null, partial: false, excessCents: 0, reason: null };
-  const known = await tx.db.selectFrom('payments').select(['id', 'excess_cents', 'agreement_id']).where('source', '=', notice.source).where('external_id', '=', notice.externalId).executeTakeFirst();
-  if (known) return { ...none, status: 'replayed', paymentId: known.id, excessCents: known.excess_cents };
-  const queued = await tx.db.selectFrom('unmatched_payments').select(['id', 'reason']).where('source', '=', notice.source).where('external_id', '=', notice.externalId).executeTakeFirst();
-  if (queued) return { ...none, status: 'unmatched_replayed', unmatchedId: queued.id, reason: queued.reason };
+  // Seen before, applied or queued (one round trip: this runs once per payment of a file).
+  const { rows: seen } = await tx.sql.query<{ kind: 'payment' | 'queued'; id: string; excess_cents: number; reason: string | null }>(
+    `select 'payment' as kind, id, excess_cents, null as reason from payments where source = $1 and external_id = $2
+     union all select 'queued', id, 0, reason from unmatched_payments where source = $1 and external_id = $2`,
+    [notice.source, notice.externalId],
+  );
+  const known = seen.find((r) => r.kind === 'payment') ?? seen[0];
+  if (known?.kind === 'payment') return { ...none, status: 'replayed', paymentId: known.id, excessCents: Number(known.excess_cents) };
+  if (known) return { ...none, status: 'unmatched_replayed', unmatchedId: known.id, reason: known.reason };
 
   const found = await findCharge(tx, notice);
   if ('reason' in found) return { ...none, ...(await queueNotice(tx, notice, found.reason)) };
