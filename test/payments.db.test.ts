@@ -282,10 +282,50 @@ describe('boleto and PIX charges, CNAB and PIX reconciliation, end to end', () =
     expect((await api(analyst, 'POST', `/api/unmatched-payments/${item.id}/resolve`, { debtId: debtIds['X-1'] })).status).toBe(409);
   });
 
+  it('imports the same file sent twice at the same time once: one import, one replay', async () => {
+    const file = buildRetorno240({
+      account: { bankCode: '341', agency: '1234', account: '12345', accountDigit: '7', wallet: '109' }, beneficiary: { name: 'Horizonte', document: tenant.creditors[0]!.document },
+      generatedOn: addDays(AS_OF, 9), fileSequence: 9, payments: [{ nossoNumero: '66666666', faceValue: 3_000, amountPaid: 3_000, paymentDate: addDays(AS_OF, 8), creditDate: addDays(AS_OF, 9) }],
+    });
+    const queued = await count('unmatched_payments');
+    const upload = () => api(analyst, 'POST', '/api/payment-files', Buffer.from(file, 'latin1'), { 'content-type': 'application/octet-stream' });
+    const results = await Promise.all([upload(), upload()]);
+    expect(results.map((r) => r.status)).toEqual([200, 200]);
+    expect(results.map((r) => r.body.replayed).sort()).toEqual([false, true]);
+    expect(await count('unmatched_payments')).toBe(queued + 1);
+  });
+
+  it('the same installment paid by PIX and by boleto at the same moment: applied once, the second payment queued for a refund', async () => {
+    const debt = await t.db.system(({ db }) =>
+      db.insertInto('debts').values({ tenant_id: tenant.tenantId, creditor_id: tenant.creditors[0]!.id, portfolio_id: tenant.creditors[0]!.portfolioId, debtor_id: debtorId, external_id: 'C-1', document_kind: 'contract', original_amount_cents: 40_000, due_date: '2026-08-01', relationship: 'consumer', ...PLAIN }).returning('id').executeTakeFirstOrThrow(),
+    );
+    const proposal = await api(analyst, 'POST', '/api/agreements', { debtorId, debtIds: [debt.id], installments: 1 });
+    const term = await api(analyst, 'GET', `/api/agreements/${proposal.body.id}/documents/term?format=txt`);
+    const accepted = await api(analyst, 'POST', `/api/agreements/${proposal.body.id}/accept`, { channel: 'phone', termsSha256: createHash('sha256').update(term.raw.body).digest('hex') });
+    const amount = accepted.body.installments[0].amountCents as number;
+    const [pixCharge] = (await api(analyst, 'POST', `/api/agreements/${proposal.body.id}/charges`, { kind: 'pix' })).body.items;
+    const [boleto] = (await api(analyst, 'POST', `/api/agreements/${proposal.body.id}/charges`, { kind: 'boleto' })).body.items;
+    const file = buildRetorno240({
+      account: { bankCode: '341', agency: '1234', account: '12345', accountDigit: '7', wallet: '109' }, beneficiary: { name: 'Horizonte', document: tenant.creditors[0]!.document },
+      generatedOn: addDays(AS_OF, 2), fileSequence: 12, payments: [{ nossoNumero: boleto.nossoNumero, faceValue: amount, amountPaid: amount, paymentDate: addDays(AS_OF, 1), creditDate: addDays(AS_OF, 2) }],
+    });
+    const [payments, queued] = [await count('payments'), await count('unmatched_payments')];
+    const [pix, cnab] = await Promise.all([
+      psp.pay(pixCharge.txid, { paidAt: `${addDays(AS_OF, 1)}T09:00:00-03:00` }),
+      api(analyst, 'POST', '/api/payment-files', Buffer.from(file, 'latin1'), { 'content-type': 'application/octet-stream' }),
+    ]);
+    expect([pix.status, cnab.status]).toEqual([200, 200]);
+    expect(await count('payments')).toBe(payments + 1);
+    expect(await count('unmatched_payments')).toBe(queued + 1);
+    const [installment] = await installmentsOf(proposal.body.id);
+    expect(installment).toMatchObject({ status: 'paid', paid_cents: amount });
+    expect(await agreementStatus(proposal.body.id)).toBe('fulfilled');
+  });
+
   it('keeps unknown money in the queue for an analyst, who resolves or dismisses it once', async () => {
     const queue = await api(analyst, 'GET', '/api/unmatched-payments');
-    expect(queue.body.items).toHaveLength(1);
-    const item = queue.body.items[0];
+    expect(queue.body.items.map((i: { reference: string }) => i.reference)).toEqual(expect.arrayContaining(['66666666', '99999999'])); // pending; 88888888 was resolved
+    const item = queue.body.items.find((i: { reference: string }) => i.reference === '99999999');
     expect(item).toMatchObject({ source: 'cnab', reference: '99999999', amountCents: 5_000, status: 'pending' });
     expect(item.reason).toMatch(/nosso número/);
     expect((await api(await loginAs(app, tenant.users.collector.email), 'GET', '/api/unmatched-payments')).status).toBe(403);
