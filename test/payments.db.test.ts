@@ -322,6 +322,21 @@ describe('boleto and PIX charges, CNAB and PIX reconciliation, end to end', () =
     expect(await agreementStatus(proposal.body.id)).toBe('fulfilled');
   });
 
+  it('an installment paid by hand (baixa manual) closes its charges too: the boleto and the PIX are no longer payable', async () => {
+    const debt = await t.db.system(({ db }) =>
+      db.insertInto('debts').values({ tenant_id: tenant.tenantId, creditor_id: tenant.creditors[0]!.id, portfolio_id: tenant.creditors[0]!.portfolioId, debtor_id: debtorId, external_id: 'C-2', document_kind: 'contract', original_amount_cents: 20_000, due_date: '2026-08-05', relationship: 'consumer', ...PLAIN }).returning('id').executeTakeFirstOrThrow(),
+    );
+    const proposal = await api(analyst, 'POST', '/api/agreements', { debtorId, debtIds: [debt.id], installments: 1 });
+    const term = await api(analyst, 'GET', `/api/agreements/${proposal.body.id}/documents/term?format=txt`);
+    const accepted = await api(analyst, 'POST', `/api/agreements/${proposal.body.id}/accept`, { channel: 'phone', termsSha256: createHash('sha256').update(term.raw.body).digest('hex') });
+    const [installment] = accepted.body.installments;
+    const [pixCharge] = (await api(analyst, 'POST', `/api/agreements/${proposal.body.id}/charges`, { kind: 'pix' })).body.items;
+    const [boleto] = (await api(analyst, 'POST', `/api/agreements/${proposal.body.id}/charges`, { kind: 'boleto' })).body.items;
+    const paid = await api(analyst, 'POST', '/api/payments', { installmentId: installment.id, amountCents: installment.amountCents, paidOn: AS_OF, method: 'transfer' });
+    expect(paid.body).toMatchObject({ installmentPaid: true, agreementStatus: 'fulfilled' });
+    for (const charge of [pixCharge, boleto]) expect((await api(analyst, 'GET', `/api/charges/${charge.id}`)).body.status).toBe('cancelled');
+  });
+
   it('keeps unknown money in the queue for an analyst, who resolves or dismisses it once', async () => {
     const queue = await api(analyst, 'GET', '/api/unmatched-payments');
     expect(queue.body.items.map((i: { reference: string }) => i.reference)).toEqual(expect.arrayContaining(['66666666', '99999999'])); // pending; 88888888 was resolved

@@ -10,6 +10,7 @@ import type { Agreement, PaymentMethod, PaymentRow, PaymentSource } from '../../
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
 import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
 import { appendEvent } from '../debtors/timeline.ts';
+import { settleInstallmentCharges } from '../payments/charges.ts';
 import { lockAgreement } from './agreements.ts';
 import { NEGOTIATION_BALANCE_POLICY } from './negotiation.ts';
 
@@ -38,11 +39,14 @@ export const paymentOutput = z.object({
   source: z.string(),
   externalId: z.string(),
   replayed: z.boolean().describe('true: este pagamento já tinha sido registrado; nada mudou'),
+  installmentPaid: z.boolean().describe('A parcela ficou quitada'),
   agreementStatus: z.string().nullable(),
 });
 
 export interface IncomingPayment {
   installmentId?: string | undefined;
+  /** The boleto or PIX charge the money came through, when known (bank file, PSP webhook). */
+  chargeId?: string | undefined;
   debtId?: string | undefined;
   amountCents: number;
   paidOn: IsoDate;
@@ -74,7 +78,9 @@ export async function applyPayment(tx: Tx, actor: Actor | null, payment: Incomin
 
 async function replayOf(tx: Tx, payment: IncomingPayment): Promise<z.infer<typeof paymentOutput> | null> {
   const row = await tx.db.selectFrom('payments').selectAll().where('source', '=', payment.source).where('external_id', '=', payment.externalId).executeTakeFirst();
-  return row ? { ...toOutput(row, await agreementStatusOf(tx, row.agreement_id)), replayed: true } : null;
+  if (!row) return null;
+  const installment = row.installment_id ? await tx.db.selectFrom('installments').select('status').where('id', '=', row.installment_id).executeTakeFirst() : undefined;
+  return { ...toOutput(row, await agreementStatusOf(tx, row.agreement_id)), replayed: true, installmentPaid: installment?.status === 'paid' };
 }
 
 async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPayment, installmentId: string) {
@@ -100,6 +106,7 @@ async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPaym
     .set({ paid_cents: installment.paid_cents + appliedCents, ...(paidInFull ? { status: 'paid' as const, paid_on: payment.paidOn } : {}) })
     .where('id', '=', installmentId)
     .execute();
+  await settleInstallmentCharges(tx, installmentId, payment.chargeId ?? null, appliedCents, paidInFull, payment.paidOn);
   await appendEvent(tx, actor, {
     tenantId: agreement.tenant_id, debtorId: agreement.debtor_id, creditorId: agreement.creditor_id, type: 'payment.received',
     data: { paymentId: row.id, agreementId: agreement.id, number: agreement.number, installment: installment.number, amountCents: payment.amountCents, appliedCents, excessCents, paidOn: payment.paidOn, method: payment.method, source: payment.source },
@@ -118,7 +125,7 @@ async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPaym
     await tx.db.updateTable('agreements').set({ status, activated_at: new Date(), updated_at: new Date() }).where('id', '=', agreement.id).execute();
     await appendEvent(tx, actor, { debtorId: agreement.debtor_id, creditorId: agreement.creditor_id, type: 'agreement.activated', data: { agreementId: agreement.id, number: agreement.number, paidOn: payment.paidOn } });
   }
-  return { ...toOutput(row, status), replayed: false };
+  return { ...toOutput(row, status), replayed: false, installmentPaid: paidInFull };
 }
 
 async function payDebt(tx: Tx, actor: Actor | null, payment: IncomingPayment, debtId: string) {
@@ -147,7 +154,7 @@ async function payDebt(tx: Tx, actor: Actor | null, payment: IncomingPayment, de
     tenantId: debt.tenant_id, debtorId: debt.debtor_id, creditorId: debt.creditor_id, debtId, type: 'payment.received',
     data: { paymentId: row.id, amountCents: payment.amountCents, appliedCents: applied, excessCents: payment.amountCents - applied, owedCents: owed, paidInFull, paidOn: payment.paidOn, method: payment.method, source: payment.source, note: paidInFull ? `Título quitado com ${formatBRL(applied)}` : undefined },
   });
-  return { ...toOutput(row, null), replayed: false };
+  return { ...toOutput(row, null), replayed: false, installmentPaid: false };
 }
 
 async function insertPayment(
@@ -169,7 +176,7 @@ async function agreementStatusOf(tx: Tx, agreementId: string | null): Promise<st
   return (await tx.db.selectFrom('agreements').select('status').where('id', '=', agreementId).executeTakeFirst())?.status ?? null;
 }
 
-function toOutput(row: PaymentRow, agreementStatus: string | null): Omit<z.infer<typeof paymentOutput>, 'replayed'> {
+function toOutput(row: PaymentRow, agreementStatus: string | null): Omit<z.infer<typeof paymentOutput>, 'replayed' | 'installmentPaid'> {
   return {
     id: row.id, debtorId: row.debtor_id, agreementId: row.agreement_id, installmentId: row.installment_id, debtId: row.debt_id, amountCents: row.amount_cents,
     appliedCents: row.applied_cents, excessCents: row.excess_cents, paidOn: row.paid_on, method: row.method, source: row.source, externalId: row.external_id, agreementStatus,

@@ -147,6 +147,23 @@ async function insertPix(tx: Tx, rails: PaymentRails, account: CollectionAccount
     .executeTakeFirstOrThrow();
 }
 
+/**
+ * The charges of an installment after a payment was applied to it (under the agreement's lock),
+ * whatever the payment's source: the paying charge, when there is one, counts it; once the
+ * installment is paid, that charge is paid and every other open one (the boleto when paid by
+ * PIX, both when paid by hand) is no longer payable.
+ */
+export async function settleInstallmentCharges(tx: Tx, installmentId: string, chargeId: string | null, appliedCents: number, installmentPaid: boolean, paidOn: IsoDate): Promise<void> {
+  if (chargeId) {
+    await tx.db
+      .updateTable('charges')
+      .set((eb) => ({ paid_cents: eb('paid_cents', '+', appliedCents), ...(installmentPaid ? { status: 'paid' as const, paid_on: paidOn } : {}) }))
+      .where('id', '=', chargeId)
+      .execute();
+  }
+  if (installmentPaid) await tx.db.updateTable('charges').set({ status: 'cancelled' }).where('installment_id', '=', installmentId).where('status', '=', 'open').execute();
+}
+
 /** The PSP's refusals are the PSP's, not the caller's: never a 401 or 400 that looks like the user's fault. */
 async function pspCall<T>(call: () => Promise<T>): Promise<T> {
   try {

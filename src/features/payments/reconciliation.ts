@@ -63,34 +63,14 @@ export async function reconcile(tx: Tx, notice: PaymentNotice): Promise<Reconcil
   if (!charge.installment_id) return { ...none, ...(await queueNotice(tx, notice, 'Cobrança sem parcela vinculada.')) };
   let applied;
   try {
-    applied = await applyPayment(tx, null, { installmentId: charge.installment_id, amountCents: notice.amountCents, paidOn: notice.paidOn, method: notice.method, source: notice.source, externalId: notice.externalId });
+    applied = await applyPayment(tx, null, { installmentId: charge.installment_id, chargeId: charge.id, amountCents: notice.amountCents, paidOn: notice.paidOn, method: notice.method, source: notice.source, externalId: notice.externalId });
   } catch (error) {
     // The agreement broke or was cancelled, or the installment was already paid: the money is real, its place is for a person to decide.
     if (error instanceof AppError && error.code === 'conflict') return { ...none, chargeId: charge.id, ...(await queueNotice(tx, notice, error.message)) };
     throw error;
   }
   if (applied.replayed) return { ...none, status: 'replayed', chargeId: charge.id, paymentId: applied.id, agreementStatus: applied.agreementStatus, excessCents: applied.excessCents };
-  const paidInFull = await settleCharges(tx, charge.installment_id, charge.id, applied.appliedCents, notice.paidOn);
-  return { ...none, status: 'applied', chargeId: charge.id, paymentId: applied.id, agreementStatus: applied.agreementStatus, partial: !paidInFull, excessCents: applied.excessCents };
-}
-
-/**
- * The charges of an installment after a payment was applied to it (under the agreement's lock):
- * the paying charge counts it; once the installment is paid, that charge is paid and the other
- * open one (the boleto when paid by PIX, or the reverse) is no longer payable.
- */
-async function settleCharges(tx: Tx, installmentId: string, chargeId: string | null, appliedCents: number, paidOn: IsoDate): Promise<boolean> {
-  const installment = await tx.db.selectFrom('installments').select('status').where('id', '=', installmentId).executeTakeFirstOrThrow();
-  const paidInFull = installment.status === 'paid';
-  if (chargeId) {
-    await tx.db
-      .updateTable('charges')
-      .set((eb) => ({ paid_cents: eb('paid_cents', '+', appliedCents), ...(paidInFull ? { status: 'paid' as const, paid_on: paidOn } : {}) }))
-      .where('id', '=', chargeId)
-      .execute();
-  }
-  if (paidInFull) await tx.db.updateTable('charges').set({ status: 'cancelled' }).where('installment_id', '=', installmentId).where('status', '=', 'open').execute();
-  return paidInFull;
+  return { ...none, status: 'applied', chargeId: charge.id, paymentId: applied.id, agreementStatus: applied.agreementStatus, partial: !applied.installmentPaid, excessCents: applied.excessCents };
 }
 
 async function findCharge(tx: Tx, notice: PaymentNotice): Promise<{ charge: Charge } | { reason: string }> {
@@ -174,8 +154,6 @@ export async function resolveUnmatched(db: Database, actor: Actor, id: string, i
   return db.scoped(scopeOf(actor), async (tx) => {
     const row = await lockPending(tx, id);
     const payment = await applyPayment(tx, actor, { installmentId: input.installmentId, debtId: input.debtId, amountCents: row.amount_cents, paidOn: row.paid_on, method: row.method, source: row.source, externalId: row.external_id });
-    // Paid outside its charges: none of them is the payer's, and the installment's open ones close once it is paid.
-    if (input.installmentId && !payment.replayed) await settleCharges(tx, input.installmentId, null, payment.appliedCents, row.paid_on);
     const updated = await tx.db.updateTable('unmatched_payments').set({ status: 'resolved', payment_id: payment.id, resolved_by: actor.userId, resolved_at: new Date(), note: input.note ?? null }).where('id', '=', id).returningAll().executeTakeFirstOrThrow();
     return { unmatched: toUnmatchedOutput(updated), payment };
   });
