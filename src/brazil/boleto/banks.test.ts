@@ -11,6 +11,7 @@ import { bradescoDigit } from './banks/bradesco.ts';
 import { caixaDigit } from './banks/caixa.ts';
 import { santanderDigit } from './banks/santander.ts';
 import { sicoobDigit } from './banks/sicoob.ts';
+import { errorOf } from '../../../test/support/errors.ts';
 
 const require = createRequire(import.meta.url);
 // boleto-brasileiro-validator ships no types: boletoBancario(code, true) checks the three mod-10 fields and the mod-11 DV
@@ -18,16 +19,6 @@ const { boletoBancario } = require('boleto-brasileiro-validator') as { boletoBan
 // gerar-boletos builds the free field of each bank independently (it predates the 2025 factor reset, so only free fields are compared)
 const gerarBoletos = require('gerar-boletos');
 const { Datas, Beneficiario, Boleto: GbBoleto } = require('gerar-boletos/lib/utils/functions/boletoUtils.js');
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
-}
 
 /** A published slip: account and sequence in, nosso número and line out. */
 function published(account: BeneficiaryAccount, sequence: number, amount: number, dueDate: string) {

@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.ts';
 import { bradescoDigit, santanderDigit } from './check-digits.ts';
 import { isPaidOccurrence, occurrenceText, parseCnabReturn, type CnabReturn } from './index.ts';
+import { errorOf } from '../../../test/support/errors.ts';
 
 /**
  * The six real return files of test/fixtures/cnab (copied from CnabPHP, MIT) must give every
@@ -16,16 +17,6 @@ const SHARED = path.resolve(import.meta.dirname, '../../../../shared/fixtures/cn
 const read = (name: string): Buffer => fs.readFileSync(path.join(FIXTURES, name));
 const parse = (name: string): CnabReturn => parseCnabReturn(read(name));
 const lineOf = (name: string, line: number): string => read(name).toString('latin1').split(/\r?\n/)[line - 1]!;
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe('the fixtures', () => {
   it('are byte-identical copies of the shared originals, with their licence and README', () => {

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../shared/errors.ts';
 import { buildRemessa240, parseRemessa240, type CnabAccount, type RemessaInput, type RemessaTitle } from './index.ts';
 import { bancoDoBrasilDigit, bradescoDigit, itauDigit, santanderDigit, sicoobDigit } from './check-digits.ts';
+import { errorOf } from '../../../test/support/errors.ts';
 
 const ACCOUNTS: Record<string, CnabAccount> = {
   '001': { bankCode: '001', agency: '3286', agencyDigit: '6', account: '7536', accountDigit: '7', wallet: '17-019', agreement: '3294860' },
@@ -33,16 +34,6 @@ const input = (bank: string, titles: RemessaTitle[] = [title(), title({ nossoNum
   generatedAt: '2026-11-23T14:05:09',
   titles,
 });
-
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
-}
 
 describe.each(Object.keys(ACCOUNTS))('remessa CNAB 240, bank %s', (bank) => {
   const content = buildRemessa240(input(bank));

@@ -5,6 +5,7 @@ import { AppError } from '../../shared/errors.ts';
 import { cnpjCheckDigits, cpfCheckDigits } from '../documents.ts';
 import { decodePix, encodePix, formatPixAmount, MAX_PIX_AMOUNT_CENTS, type PixFields } from './br-code.ts';
 import { crc16 } from './emv.ts';
+import { errorOf } from '../../../test/support/errors.ts';
 
 /** Published in the Manual de Padrões para Iniciação do Pix (BCB, v2.10.0): §2.6.3 static, §2.7.2 dynamic, §2.8.5 composite with amount. */
 const MANUAL_STATIC =
@@ -28,16 +29,6 @@ const PIX_UTILS_README =
 const EVP = '123e4567-e12b-12d1-a456-426655440000';
 
 /** The AppError a call throws (fails the test if it throws anything else or nothing). */
-function errorOf(fn: () => unknown): AppError {
-  try {
-    fn();
-  } catch (error) {
-    expect(error).toBeInstanceOf(AppError);
-    return error as AppError;
-  }
-  throw new Error('expected an AppError');
-}
-
 /** A payload with its CRC recomputed, to reach the checks that come after the CRC. */
 const withCrc = (body: string) => body + '6304' + crc16(body + '6304');
 

@@ -75,6 +75,7 @@ interface Violation {
   valor?: string;
 }
 
+const NOT_JSON = Symbol('not JSON');
 const ERROR_BASE = 'https://pix.bcb.gov.br/api/v2/error/';
 const MAX_BODY = 1_000_000;
 
@@ -120,6 +121,16 @@ export async function startStandInPsp(options: StandInPspOptions): Promise<Stand
 
   function problem(res: http.ServerResponse, status: number, kind: string, title: string, detail: string, violacoes?: Violation[]): void {
     send(res, status, { type: ERROR_BASE + kind, title, status, detail, ...(violacoes?.length ? { violacoes } : {}) }, 'application/problem+json');
+  }
+
+  /** The JSON body, or NOT_JSON after answering the BCB's 400. */
+  async function readJson(req: http.IncomingMessage, res: http.ServerResponse): Promise<unknown> {
+    try {
+      return JSON.parse(await readBody(req));
+    } catch {
+      problem(res, 400, 'RequisicaoInvalida', 'Requisição inválida.', 'O corpo da requisição não é um JSON válido.');
+      return NOT_JSON;
+    }
   }
 
   async function readBody(req: http.IncomingMessage): Promise<string> {
@@ -179,13 +190,8 @@ export async function startStandInPsp(options: StandInPspOptions): Promise<Stand
         : 'A requisição que busca alterar ou criar uma cobrança com vencimento não respeita o _schema_ ou está semanticamente errada.';
     const reject = (violacoes: Violation[]) => problem(res, 400, kindError, 'Cobrança inválida.', detail, violacoes);
 
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch {
-      problem(res, 400, 'RequisicaoInvalida', 'Requisição inválida.', 'O corpo da requisição não é um JSON válido.');
-      return;
-    }
+    const body = await readJson(req, res);
+    if (body === NOT_JSON) return;
     const violacoes: Violation[] = [];
     if (!isValidTxid(txid, kind)) violacoes.push({ razao: 'O campo txid não respeita o schema (de 26 a 35 letras e dígitos).', propriedade: 'txid', valor: txid });
     const parsed = kind === 'cob' ? cobRequestSchema.safeParse(body) : cobvRequestSchema.safeParse(body);
@@ -269,13 +275,8 @@ export async function startStandInPsp(options: StandInPspOptions): Promise<Stand
   async function putWebhook(key: string, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
     const reject = (violacoes: Violation[]) =>
       problem(res, 400, 'WebhookOperacaoInvalida', 'Webhook inválido.', 'A presente requisição busca criar um webhook sem respeitar o _schema_ ou, ainda, com sentido semanticamente inválido.', violacoes);
-    let body: unknown;
-    try {
-      body = JSON.parse(await readBody(req));
-    } catch {
-      problem(res, 400, 'RequisicaoInvalida', 'Requisição inválida.', 'O corpo da requisição não é um JSON válido.');
-      return;
-    }
+    const body = await readJson(req, res);
+    if (body === NOT_JSON) return;
     if (key !== options.key) {
       reject([{ razao: 'O parâmetro chave não corresponde a uma chave DICT pertencente a este usuário recebedor.', propriedade: 'chave', valor: key }]);
       return;

@@ -1,3 +1,4 @@
+import { limited } from '../../api/upload.ts';
 import type { Readable } from 'node:stream';
 import { actorOf, routeOf, type ApiContext, type App } from '../../api/context.ts';
 import { z, zBooleanQuery, zPageMeta, zUuid } from '../../api/zod.ts';
@@ -57,16 +58,6 @@ export const importReportOutput = z.object({
   errors: z.array(importErrorOutput),
   message: z.string().nullable(),
 });
-
-/** Counts bytes as they stream and stops an upload above the limit. */
-async function* limited(stream: AsyncIterable<Uint8Array>, maxBytes: number): AsyncGenerator<Uint8Array> {
-  let total = 0;
-  for await (const chunk of stream) {
-    total += chunk.byteLength;
-    if (total > maxBytes) throw new AppError('payload_too_large', `O arquivo excede o limite de ${Math.round(maxBytes / 1048576)} MB.`);
-    yield chunk;
-  }
-}
 
 export async function importRoutes(app: App, { db, config, today }: ApiContext) {
   app.post(

@@ -1,5 +1,6 @@
 import type { Readable } from 'node:stream';
 import { actorOf, routeOf, type ApiContext, type App } from '../../api/context.ts';
+import { limited } from '../../api/upload.ts';
 import { z, zUuid } from '../../api/zod.ts';
 import { createPspClient } from '../../brazil/pix/index.ts';
 import { AppError } from '../../shared/errors.ts';
@@ -28,12 +29,7 @@ async function readUpload(request: import('fastify').FastifyRequest): Promise<{ 
     stream = body;
   }
   const chunks: Buffer[] = [];
-  let total = 0;
-  for await (const chunk of stream) {
-    total += chunk.byteLength;
-    if (total > MAX_RETURN_FILE_BYTES) throw new AppError('payload_too_large', 'Arquivo de retorno acima de 50 MB.');
-    chunks.push(Buffer.from(chunk));
-  }
+  for await (const chunk of limited(stream, MAX_RETURN_FILE_BYTES)) chunks.push(Buffer.from(chunk));
   return { fileName, content: Buffer.concat(chunks) };
 }
 
