@@ -11,7 +11,6 @@ import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
 import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
 import { appendEvent } from '../debtors/timeline.ts';
 import { settleInstallmentCharges } from '../payments/charges.ts';
-import { lockAgreement } from './agreements.ts';
 import { NEGOTIATION_BALANCE_POLICY } from './negotiation.ts';
 
 export const paymentInput = z
@@ -71,8 +70,8 @@ export async function registerPayment(db: Database, actor: Actor, input: z.infer
  *    and a debt paid in full is closed.
  */
 export async function applyPayment(tx: Tx, actor: Actor | null, payment: IncomingPayment): Promise<z.infer<typeof paymentOutput>> {
-  const replay = await replayOf(tx, payment);
-  if (replay) return replay;
+  // Each path checks for a replay under its own lock (the agreement, or the debt): a bank file applies
+  // thousands of new payments in a row, and a check before the lock would only repeat that one.
   return payment.installmentId ? payInstallment(tx, actor, payment, payment.installmentId) : payDebt(tx, actor, payment, payment.debtId!);
 }
 
@@ -84,11 +83,15 @@ async function replayOf(tx: Tx, payment: IncomingPayment): Promise<z.infer<typeo
 }
 
 async function payInstallment(tx: Tx, actor: Actor | null, payment: IncomingPayment, installmentId: string) {
-  const found = await tx.db.selectFrom('installments').select('agreement_id').where('id', '=', installmentId).executeTakeFirst();
-  if (!found) throw notFound('Parcela');
-  // The agreement row is the lock: payments of one agreement are applied one at a time, and a
-  // notice of the same payment that waited for it finds the first one recorded.
-  const agreement = await lockAgreement(tx, found.agreement_id);
+  // The agreement row is the lock (found through the installment in the same statement): payments of one
+  // agreement are applied one at a time, and a notice of the same payment that waited for it finds the first one recorded.
+  const agreement = await tx.db
+    .selectFrom('agreements')
+    .selectAll()
+    .where('id', '=', (eb) => eb.selectFrom('installments').select('agreement_id').where('id', '=', installmentId))
+    .forUpdate()
+    .executeTakeFirst();
+  if (!agreement) throw notFound('Parcela');
   const replay = await replayOf(tx, payment);
   if (replay) return replay;
   if (agreement.status !== 'accepted' && agreement.status !== 'active') {

@@ -1,3 +1,4 @@
+import { sql } from 'kysely';
 import { z, zUuid } from '../../api/zod.ts';
 import { issueBoleto, nossoNumeroKey, renderBoletoPdf } from '../../brazil/boleto/index.ts';
 import { centsToValor, encodePix, newTxid, pixQrPng, pixQrSvg, type PspClient } from '../../brazil/pix/index.ts';
@@ -154,14 +155,21 @@ async function insertPix(tx: Tx, rails: PaymentRails, account: CollectionAccount
  * PIX, both when paid by hand) is no longer payable.
  */
 export async function settleInstallmentCharges(tx: Tx, installmentId: string, chargeId: string | null, appliedCents: number, installmentPaid: boolean, paidOn: IsoDate): Promise<void> {
-  if (chargeId) {
-    await tx.db
-      .updateTable('charges')
-      .set((eb) => ({ paid_cents: eb('paid_cents', '+', appliedCents), ...(installmentPaid ? { status: 'paid' as const, paid_on: paidOn } : {}) }))
-      .where('id', '=', chargeId)
-      .execute();
+  if (!installmentPaid) {
+    if (chargeId) await tx.db.updateTable('charges').set((eb) => ({ paid_cents: eb('paid_cents', '+', appliedCents) })).where('id', '=', chargeId).execute();
+    return;
   }
-  if (installmentPaid) await tx.db.updateTable('charges').set({ status: 'cancelled' }).where('installment_id', '=', installmentId).where('status', '=', 'open').execute();
+  // One statement: the paying charge paid, every other open one cancelled.
+  await tx.db
+    .updateTable('charges')
+    .set({
+      status: sql<'paid' | 'cancelled'>`case when id = ${chargeId}::uuid then 'paid' else 'cancelled' end`,
+      paid_cents: sql<number>`case when id = ${chargeId}::uuid then paid_cents + ${appliedCents}::bigint else paid_cents end`,
+      paid_on: sql<string | null>`case when id = ${chargeId}::uuid then ${paidOn}::date else paid_on end`,
+    })
+    .where('installment_id', '=', installmentId)
+    .where((eb) => (chargeId ? eb.or([eb('status', '=', 'open'), eb('id', '=', chargeId)]) : eb('status', '=', 'open')))
+    .execute();
 }
 
 /** The PSP's refusals are the PSP's, not the caller's: never a 401 or 400 that looks like the user's fault. */
