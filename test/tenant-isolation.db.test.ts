@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../src/api/context.ts';
 import type { Database } from '../src/store/database.ts';
 import { openTestDatabase, type TestDatabase } from './support/databases.ts';
-import { createTenant, newCnpj, type TenantFixture } from './support/factories.ts';
+import { AS_OF, createTenant, newCnpj, type TenantFixture } from './support/factories.ts';
 import { bearer, loginAs, startServer } from './support/server.ts';
 import { DEFAULT_OFFER_POLICY } from '../src/domain/negotiation/offer-policy.ts';
 import { acceptAgreement, createAgreement } from '../src/features/negotiation/agreements.ts';
@@ -12,6 +12,9 @@ import { createPromise } from '../src/features/negotiation/promises.ts';
 import { buildRetorno240 } from '../src/brazil/cnab/index.ts';
 import { issueAgreementCharges } from '../src/features/payments/charges.ts';
 import { createCollectionAccount } from '../src/features/payments/collection-accounts.ts';
+import { DEFAULT_SCRIPTS } from '../src/domain/collection/index.ts';
+import { runScoring } from '../src/features/scoring/score-run.ts';
+import { distributeCases } from '../src/features/workspace/distribution.ts';
 
 /** A bank return file paying a nosso número nobody issued: imported in the caller's own tenant, it only queues. */
 const ISOLATION_RETURN_FILE = buildRetorno240({
@@ -47,6 +50,10 @@ interface Target {
   unmatchedId: string;
   listingId: string;
   protestId: string;
+  segmentId: string;
+  experimentId: string;
+  challengerScheduleId: string;
+  collectorId: string;
 }
 
 interface Sample {
@@ -141,6 +148,31 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'POST /api/protests/export': (v) => ({ body: { creditorId: v.creditorId } }),
   'POST /api/protests/{protestId}/protested': () => ({ body: { protestedOn: '2026-01-15', notaryProtocol: 'invasor' } }),
   'GET /api/protests/{protestId}/consent-letter': () => ({ query: { format: 'txt' } }),
+  'GET /api/debtors/{debtorId}/score': () => ({ readsOwnData: true }),
+  'GET /api/segments': () => ({}),
+  'PUT /api/segments': (v) => ({ body: { name: 'invasor', priority: 1, rules: { portfolioIds: [v.portfolioId] } } }),
+  'DELETE /api/segments/{segmentId}': () => ({}),
+  'GET /api/score-models': () => ({}),
+  'POST /api/score-models': () => ({ body: { snapshotOn: '2026-01-01', horizonDays: 30 } }),
+  'POST /api/score-models/active': () => ({ body: { modelId: null } }),
+  'GET /api/experiments': () => ({ readsOwnData: true }),
+  'POST /api/experiments': (v) => ({ body: { name: 'Invasão', kind: 'schedule', portfolioId: v.portfolioId, segment: 'geral', championId: v.scheduleId, challengerId: v.challengerScheduleId } }),
+  'GET /api/experiments/{experimentId}/report': () => ({ readsOwnData: true }),
+  'POST /api/experiments/{experimentId}/stop': () => ({}),
+  'GET /api/queue': (v) => ({ query: { userId: v.collectorId } }),
+  'GET /api/queue/next': () => ({}),
+  'GET /api/cases/{debtorId}': () => ({}),
+  'POST /api/cases/{debtorId}/dispositions': () => ({ body: { code: 'no_answer' } }),
+  'POST /api/cases/{debtorId}/notes': () => ({ body: { text: 'anotação invasora' } }),
+  'GET /api/call-scripts': (v) => ({ query: { portfolioId: v.portfolioId } }),
+  'PUT /api/call-scripts': (v) => ({ body: { portfolioId: v.portfolioId, stage: 'aviso', body: DEFAULT_SCRIPTS.aviso } }),
+  'GET /api/collectors': () => ({}),
+  'PUT /api/collectors/{userId}': () => ({ body: { team: 'invasores', maxOpenCases: 1 } }),
+  'GET /api/distribution/settings': () => ({}),
+  'PUT /api/distribution/settings': () => ({ body: { strategy: 'round_robin', auto: false } }),
+  'POST /api/distribution/run': () => ({ body: {} }),
+  'POST /api/distribution/reassign': (v) => ({ body: { debtorIds: [v.debtorId], userId: v.collectorId } }),
+  'GET /api/supervision': () => ({}),
   'GET /api/templates': () => ({}),
   'PUT /api/templates': () => ({ body: { key: 'invasor', channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
   'POST /api/templates/preview': () => ({ body: { channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
@@ -159,7 +191,7 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
     const debtor = await q.selectFrom('debtors').select('id').where('tenant_id', '=', tenant.tenantId).where('document', '=', document).executeTakeFirstOrThrow();
     const debt = await q.selectFrom('debts').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
     const contact = await q.selectFrom('contact_points').select('id').where('debtor_id', '=', debtor.id).executeTakeFirstOrThrow();
-    const schedule = await q.selectFrom('schedules').select('id').where('tenant_id', '=', tenant.tenantId).where('portfolio_id', '=', creditor.portfolioId).executeTakeFirstOrThrow();
+    const schedule = await q.selectFrom('schedules').select('id').where('tenant_id', '=', tenant.tenantId).where('portfolio_id', '=', creditor.portfolioId).where('segment', 'is', null).executeTakeFirstOrThrow();
     const agreement = await q.selectFrom('agreements').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
     const payment = await q.selectFrom('payments').select('id').where('agreement_id', '=', agreement.id).executeTakeFirstOrThrow();
     const promise = await q.selectFrom('promises').select('id').where('debtor_id', '=', debtor.id).where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
@@ -168,7 +200,10 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
     const unmatched = await q.selectFrom('unmatched_payments').select('id').where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
     const listing = await q.selectFrom('bureau_listings').select('id').where('debt_id', '=', debt.id).executeTakeFirstOrThrow();
     const protest = await q.selectFrom('protests').select('id').where('debt_id', '=', debt.id).executeTakeFirstOrThrow();
+    const segment = await q.selectFrom('segments').select('id').where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
+    const experiment = await q.selectFrom('experiments').select(['id', 'challenger_id']).where('tenant_id', '=', tenant.tenantId).where('portfolio_id', '=', creditor.portfolioId).executeTakeFirstOrThrow();
     return {
+      segmentId: segment.id, experimentId: experiment.id, challengerScheduleId: experiment.challenger_id, collectorId: tenant.users.collector.id,
       accountId: account.id, chargeId: charge.id, unmatchedId: unmatched.id, listingId: listing.id, protestId: protest.id,
       agreementId: agreement.id, paymentId: payment.id, promiseId: promise.id, kind: 'term',
       scheduleId: schedule.id,
@@ -182,7 +217,7 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
 async function fingerprint(db: Database, tenantId: string, creditorId?: string) {
   return db.system(async ({ sql }) => {
     const out: Record<string, string> = {};
-    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'debt_credits', 'collection_accounts', 'charges', 'payment_files', 'remessa_files', 'unmatched_payments', 'bureau_listings', 'protests']) {
+    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'debt_credits', 'collection_accounts', 'charges', 'payment_files', 'remessa_files', 'unmatched_payments', 'bureau_listings', 'protests', 'debtor_scores', 'segments', 'score_models', 'experiments', 'experiment_members', 'collectors', 'distribution_settings', 'case_assignments', 'dispositions', 'call_scripts']) {
       const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'collection_accounts', 'charges', 'bureau_listings', 'protests'].includes(table) ? ' and creditor_id = $2' : '';
       const exclude = table === 'users' ? `(t.id, t.email, t.name, t.role, t.active, t.creditor_id)` : 't';
       const { rows } = await sql.query<{ h: string | null }>(
@@ -258,7 +293,12 @@ beforeAll(async () => {
       for (const creditor of tenant.creditors) {
         const s = await q.insertInto('schedules').values({ tenant_id: tenant.tenantId, creditor_id: creditor.id, portfolio_id: creditor.portfolioId, name: `Régua ${tenant.slug}` }).returning('id').executeTakeFirstOrThrow();
         await q.insertInto('schedule_versions').values({ tenant_id: tenant.tenantId, schedule_id: s.id, creditor_id: creditor.id, version: 1, steps: JSON.stringify([{ id: 'd1', offsetDays: 1, anchor: 'due_date', stage: 'aviso', action: 'sms', template: 'aviso-atraso' }]), stop_conditions: ['paid'] }).execute();
+        const challenger = await q.insertInto('schedules').values({ tenant_id: tenant.tenantId, creditor_id: creditor.id, portfolio_id: creditor.portfolioId, segment: 'geral-b', name: `Desafiante ${tenant.slug}` }).returning('id').executeTakeFirstOrThrow();
+        await q.insertInto('schedule_versions').values({ tenant_id: tenant.tenantId, schedule_id: challenger.id, creditor_id: creditor.id, version: 1, steps: JSON.stringify([{ id: 'd2', offsetDays: 2, anchor: 'due_date', stage: 'aviso', action: 'sms', template: 'aviso-atraso' }]), stop_conditions: ['paid'] }).execute();
+        await q.insertInto('experiments').values({ tenant_id: tenant.tenantId, name: 'Régua A/B', kind: 'schedule', portfolio_id: creditor.portfolioId, segment: 'geral', champion_id: s.id, challenger_id: challenger.id, challenger_share: '0.500', started_on: '2026-01-01', created_by: null }).execute();
       }
+      await q.insertInto('segments').values({ tenant_id: tenant.tenantId, name: 'geral', priority: 100, rules: JSON.stringify({}), description: null, updated_by: null }).execute();
+      await q.insertInto('collectors').values({ tenant_id: tenant.tenantId, user_id: tenant.users.collector.id, team: 'equipe', max_open_cases: 100 }).execute();
     }
   });
   // per creditor and debtor: an offer policy, an accepted agreement with a payment, a promise
@@ -285,6 +325,11 @@ beforeAll(async () => {
         });
       }
     }
+  }
+  // scores, segments and queues, as the daily run leaves them
+  for (const tenant of [a, b]) {
+    await runScoring(t.db, AS_OF, { tenantIds: [tenant.tenantId] });
+    await distributeCases(t.db, tenant.tenantId, AS_OF);
   }
   ({ app } = await startServer(t.db));
   const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json() as { paths: Record<string, Record<string, { security?: unknown[] }>> };

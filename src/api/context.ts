@@ -20,6 +20,8 @@ export interface ApiContext {
   config: Config;
   /** Today, as the server sees it (a parameter so tests can pin it). */
   today: () => string;
+  /** The current instant, as the server sees it (pinned in tests). */
+  now: () => Date;
 }
 
 export function actorOf(request: FastifyRequest): Actor {

@@ -13,11 +13,13 @@ import { importRoutes } from '../features/imports/imports.routes.ts';
 import { negotiationRoutes } from '../features/negotiation/negotiation.routes.ts';
 import { portfolioRoutes } from '../features/portfolios/portfolios.routes.ts';
 import { userRoutes } from '../features/users/users.routes.ts';
+import { scoringRoutes } from '../features/scoring/scoring.routes.ts';
+import { workspaceRoutes } from '../features/workspace/workspace.routes.ts';
 import type { ApiContext, App } from './context.ts';
 
 /** Every feature's routes; the cross-tenant test walks all of them through the OpenAPI document. */
 export async function registerRoutes(app: App, context: ApiContext): Promise<void> {
-  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, negotiationRoutes, paymentRoutes, escalationRoutes, webhookRoutes, userRoutes, auditRoutes]) {
+  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, negotiationRoutes, paymentRoutes, escalationRoutes, scoringRoutes, workspaceRoutes, webhookRoutes, userRoutes, auditRoutes]) {
     await register(app, context);
   }
 }

@@ -21,6 +21,8 @@ export interface ServerOptions {
   config: Config;
   logger: Logger;
   today?: () => string;
+  /** The current instant (contact windows of the work queue); a parameter so tests can pin it. */
+  now?: () => Date;
 }
 
 function bearerToken(authorization: string | undefined, cookie: string | undefined): string | null {
@@ -74,7 +76,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     request.actor = await authenticate(db, token, request.ip);
   });
 
-  const context: ApiContext = { db, config, today: options.today ?? (() => new Date().toISOString().slice(0, 10)) };
+  const context: ApiContext = { db, config, today: options.today ?? (() => new Date().toISOString().slice(0, 10)), now: options.now ?? (() => new Date()) };
 
   app.get(
     '/health',

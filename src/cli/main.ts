@@ -152,6 +152,33 @@ calcCommand
   .addOption(new Option('--calendar <tipo>', 'bank: sem expediente bancário (padrão); civil: feriados legais').choices(['bank', 'civil']).default('bank'))
   .action(run(async (options: { from: string; to: string; uf?: string; city?: string; calendar?: string; municipal?: string }) => (await calc()).calcBusinessDaysCommand(options)));
 
+const score = program.command('score').description('Modelos de escore treinados com os resultados da própria carteira (CSV com uma coluna de resultado)');
+score
+  .command('train')
+  .description('Treina um modelo, imprime o relatório na validação separada (holdout) e grava o modelo em JSON.\nSaída: 0 treinado, 2 erro.')
+  .argument('<arquivo.csv>', 'CSV com cabeçalho (separador , ; tab ou |; UTF-8 ou latin1)')
+  .requiredOption('--outcome <coluna>', 'coluna de resultado (1/0, sim/não, true/false, yes/no)')
+  .option('--positive <valor>', 'valor do resultado que conta como positivo (os demais contam como negativo)')
+  .addOption(new Option('--model <tipo>', 'logistic, gbm ou auto (as árvores só ficam se ganharem 0,005 de AUC)').choices(['logistic', 'gbm', 'auto']).default('auto'))
+  .option('--ignore <colunas>', 'colunas a não usar, separadas por vírgula (ids, por exemplo)')
+  .option('--features <colunas>', 'usa só estas colunas, separadas por vírgula')
+  .option('--categorical <colunas>', 'colunas numéricas lidas como categorias (códigos), separadas por vírgula')
+  .option('--holdout <fração>', 'fração das linhas separada para a avaliação (padrão: 0.3)')
+  .option('--seed <texto>', 'semente da separação e das árvores (mesma semente, mesmo modelo)')
+  .option('--lambda <n>', 'penalidade L2 da regressão logística (padrão: 1)')
+  .option('--out <modelo.json>', 'onde gravar o modelo (padrão: modelo.json)')
+  .option('--json', 'relatório em JSON')
+  .action(run(async (file: string, options: import('./commands/score.ts').ScoreTrainOptions) => (await import('./commands/score.ts')).scoreTrainCommand(file, options)));
+score
+  .command('evaluate')
+  .description('Relatório de um modelo salvo sobre outro CSV com resultados.\nSaída: 0 avaliado, 2 erro.')
+  .argument('<arquivo.csv>', 'CSV com cabeçalho e a coluna de resultado')
+  .requiredOption('--model <modelo.json>', 'modelo gravado por "score train"')
+  .option('--outcome <coluna>', 'coluna de resultado (padrão: a do modelo)')
+  .option('--positive <valor>', 'valor que conta como positivo (padrão: o do modelo)')
+  .option('--json', 'relatório em JSON')
+  .action(run(async (file: string, options: import('./commands/score.ts').ScoreEvaluateOptions) => (await import('./commands/score.ts')).scoreEvaluateCommand(file, options)));
+
 const indices = () => import('./commands/indices.ts');
 const indicesCommand = program.command('indices').description('Séries de índices (IPCA, INPC, IGP-M, Selic, TR, taxa legal)');
 indicesCommand

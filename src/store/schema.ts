@@ -60,6 +60,7 @@ export interface DebtorTable {
   city: string | null;
   declared_income_cents: number | null;
   over_indebted_since: string | null;
+  deceased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
@@ -625,6 +626,128 @@ export interface ProtestTable {
   updated_at: Timestamp;
 }
 
+export interface DebtorScoreTable {
+  tenant_id: string;
+  debtor_id: string;
+  score: number;
+  band: string;
+  model_id: string | null;
+  segment: string | null;
+  open_debts: number;
+  open_amount_cents: number;
+  oldest_due_date: string;
+  scored_on: string;
+}
+
+export interface SegmentTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  priority: Generated<number>;
+  rules: unknown;
+  description: string | null;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface ScoreModelTable {
+  tenant_id: string;
+  id: Generated<string>;
+  kind: 'logistic' | 'gbm';
+  model: unknown;
+  report: unknown;
+  snapshot_on: string;
+  horizon_days: number;
+  active: Generated<boolean>;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ExperimentTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  kind: 'schedule' | 'offer_policy';
+  portfolio_id: string;
+  segment: string;
+  champion_id: string;
+  challenger_id: string;
+  challenger_share: string;
+  status: Generated<'running' | 'stopped'>;
+  started_on: string;
+  stopped_on: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ExperimentMemberTable {
+  tenant_id: string;
+  experiment_id: string;
+  debtor_id: string;
+  arm: 'champion' | 'challenger';
+  joined_on: string;
+  exposure_cents: number;
+}
+
+export interface CollectorTable {
+  tenant_id: string;
+  user_id: string;
+  team: string | null;
+  max_open_cases: number | null;
+  skills: Generated<string[]>;
+  portfolio_ids: Generated<string[]>;
+  active: Generated<boolean>;
+  updated_at: Generated<Date>;
+}
+
+export type DistributionStrategy = 'round_robin' | 'balanced' | 'skill' | 'sticky';
+
+export interface DistributionSettingsTable {
+  tenant_id: string;
+  strategy: Generated<DistributionStrategy>;
+  auto: Generated<boolean>;
+  round_robin_cursor: string | null;
+  updated_at: Generated<Date>;
+}
+
+export interface CaseAssignmentTable {
+  tenant_id: string;
+  debtor_id: string;
+  user_id: string;
+  status: Generated<'active' | 'closed'>;
+  strategy: string;
+  assigned_on: string;
+  closed_on: string | null;
+  callback_at: Date | null;
+  last_worked_at: Date | null;
+}
+
+export interface DispositionTable {
+  tenant_id: string;
+  id: Generated<string>;
+  debtor_id: string;
+  user_id: string;
+  code: string;
+  contact_point_id: string | null;
+  attempt: boolean;
+  answered: boolean;
+  right_party: boolean;
+  promise_id: string | null;
+  callback_at: Date | null;
+  note: string | null;
+  at: Generated<Date>;
+}
+
+export interface CallScriptTable {
+  tenant_id: string;
+  id: Generated<string>;
+  portfolio_id: string | null;
+  stage: 'aviso' | 'alerta' | 'acao';
+  body: string;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
+}
+
 export interface Schema {
   tenants: TenantTable;
   creditors: CreditorTable;
@@ -661,6 +784,16 @@ export interface Schema {
   unmatched_payments: UnmatchedPaymentTable;
   bureau_listings: BureauListingTable;
   protests: ProtestTable;
+  debtor_scores: DebtorScoreTable;
+  segments: SegmentTable;
+  score_models: ScoreModelTable;
+  experiments: ExperimentTable;
+  experiment_members: ExperimentMemberTable;
+  collectors: CollectorTable;
+  distribution_settings: DistributionSettingsTable;
+  case_assignments: CaseAssignmentTable;
+  dispositions: DispositionTable;
+  call_scripts: CallScriptTable;
 }
 
 export type Debt = Selectable<DebtTable>;

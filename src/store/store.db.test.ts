@@ -14,7 +14,7 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   portfolios: { tenant_id: true, id: true, creditor_id: true, name: true, description: true, created_at: true, updated_at: true },
   debtors: {
     tenant_id: true, id: true, kind: true, document: true, name: true, search_name: true, birth_date: true, uf: true, city: true,
-    declared_income_cents: true, over_indebted_since: true, created_at: true, updated_at: true,
+    declared_income_cents: true, over_indebted_since: true, created_at: true, updated_at: true, deceased_at: true,
   },
   contact_points: {
     tenant_id: true, id: true, debtor_id: true, channel: true, value: true, address: true, phone_kind: true, label: true, source: true, verified: true,
@@ -105,6 +105,22 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
     tenant_id: true, id: true, debt_id: true, debtor_id: true, creditor_id: true, status: true, amount_cents: true, export_id: true, exported_on: true,
     protested_on: true, notary_protocol: true, settled_on: true, action_id: true, created_by: true, created_at: true, updated_at: true,
   },
+  debtor_scores: { tenant_id: true, debtor_id: true, score: true, band: true, model_id: true, segment: true, open_debts: true, open_amount_cents: true, oldest_due_date: true, scored_on: true },
+  segments: { tenant_id: true, id: true, name: true, priority: true, rules: true, description: true, updated_by: true, updated_at: true },
+  score_models: { tenant_id: true, id: true, kind: true, model: true, report: true, snapshot_on: true, horizon_days: true, active: true, created_by: true, created_at: true },
+  experiments: {
+    tenant_id: true, id: true, name: true, kind: true, portfolio_id: true, segment: true, champion_id: true, challenger_id: true, challenger_share: true, status: true,
+    started_on: true, stopped_on: true, created_by: true, created_at: true,
+  },
+  experiment_members: { tenant_id: true, experiment_id: true, debtor_id: true, arm: true, joined_on: true, exposure_cents: true },
+  collectors: { tenant_id: true, user_id: true, team: true, max_open_cases: true, skills: true, portfolio_ids: true, active: true, updated_at: true },
+  distribution_settings: { tenant_id: true, strategy: true, auto: true, round_robin_cursor: true, updated_at: true },
+  case_assignments: { tenant_id: true, debtor_id: true, user_id: true, status: true, strategy: true, assigned_on: true, closed_on: true, callback_at: true, last_worked_at: true },
+  dispositions: {
+    tenant_id: true, id: true, debtor_id: true, user_id: true, code: true, contact_point_id: true, attempt: true, answered: true, right_party: true, promise_id: true,
+    callback_at: true, note: true, at: true,
+  },
+  call_scripts: { tenant_id: true, id: true, portfolio_id: true, stage: true, body: true, updated_by: true, updated_at: true },
   daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_due_date: true, cursor_portfolio_id: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
 };
 

@@ -6,6 +6,9 @@ import { createLogger } from '../../src/shared/log.ts';
 import type { Database } from '../../src/store/database.ts';
 import { AS_OF, TEST_PASSWORD } from './factories.ts';
 
+/** The tests' "now": 14:00 in Brasília on AS_OF (a Monday), inside every state's contact hours. */
+export const NOW = new Date(`${AS_OF}T17:00:00Z`);
+
 /** The real server, in process (Fastify inject), with its log lines captured for inspection. */
 export async function startServer(db: Database, env: Record<string, string> = {}): Promise<{ app: App; logs: string[] }> {
   const logs: string[] = [];
@@ -15,7 +18,7 @@ export async function startServer(db: Database, env: Record<string, string> = {}
       done();
     },
   });
-  const app = await buildServer({ db, config: loadConfig({ ...env }), logger: createLogger('info', sink), today: () => AS_OF });
+  const app = await buildServer({ db, config: loadConfig({ ...env }), logger: createLogger('info', sink), today: () => AS_OF, now: () => NOW });
   await app.ready();
   return { app, logs };
 }

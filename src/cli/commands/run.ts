@@ -42,6 +42,11 @@ export async function runCommand(options: { asOf?: string; json?: boolean; chunk
   if (f.expired + f.broken + f.promisesKept + f.promisesBroken > 0) {
     process.stdout.write(`  acordos: ${f.broken} rompido(s), ${f.expired} proposta(s) expirada(s); promessas: ${f.promisesKept} cumprida(s), ${f.promisesBroken} quebrada(s)\n`);
   }
+  const s = summary.scoring;
+  const bands = Object.entries(s.byBand).sort().map(([band, n]) => `${band} ${n}`).join(', ');
+  process.stdout.write(`  score: ${s.scored} devedor(es) em atraso pontuado(s)${bands ? ` (faixas: ${bands})` : ''}, ${s.changed} mudança(s)${s.enrolled ? `, ${s.enrolled} em experimentos` : ''}\n`);
+  const d = summary.distribution;
+  if (d.assigned + d.closed + d.unassigned > 0) process.stdout.write(`  distribuição: ${d.assigned} caso(s) novo(s) para operadores, ${d.closed} encerrado(s)${d.unassigned ? `, ${d.unassigned} sem operador disponível` : ''}\n`);
   const e = summary.escalation;
   if (e && e.listingsRequested + e.protestCandidates + e.blocked + e.listings.removalsRequested + e.listings.activated + e.listings.sent + e.protests.settled > 0) {
     process.stdout.write(`  negativações: ${e.listingsRequested} pedida(s), ${e.listings.sent} enviada(s) ao birô, ${e.listings.activated} confirmada(s), ${e.listings.removalsRequested} baixa(s) pedida(s)${e.listings.alerts ? `, ${e.listings.alerts} ALERTA(S) de baixa pendente` : ''}; protestos: ${e.protestCandidates} candidato(s), ${e.protests.settled} quitado(s); ${e.blocked} passo(s) bloqueado(s) por regra\n`);

@@ -19,6 +19,7 @@ export const PERMISSIONS = [
   'offers.simulate', 'agreements.write', 'agreements.approve',
   'payments.write', 'promises.write', 'documents.send',
   'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
+  'segments.write', 'models.write', 'distribution.write', 'queue.work', 'supervision.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -31,15 +32,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...READ_ALL, 'creditors.write', 'portfolios.write', 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'users.read', 'schedules.read', 'schedules.write',
     'policies.read', 'policies.write', 'offers.simulate', 'agreements.write', 'agreements.approve', 'payments.write', 'promises.write', 'documents.send',
     'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
+    'segments.write', 'models.write', 'distribution.write', 'queue.work', 'supervision.read',
   ]),
   analyst: new Set([
     ...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'schedules.read',
     'policies.read', 'offers.simulate', 'agreements.write', 'payments.write', 'promises.write', 'documents.send',
     'charges.issue', 'payments.reconcile',
   ]),
-  collector: new Set([...READ_ALL, 'schedules.read', 'policies.read', 'offers.simulate', 'promises.write', 'charges.issue']),
+  collector: new Set([...READ_ALL, 'schedules.read', 'policies.read', 'offers.simulate', 'promises.write', 'charges.issue', 'queue.work']),
   creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read', 'policies.read']),
-  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read', 'policies.read']),
+  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read', 'policies.read', 'supervision.read']),
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -224,6 +224,8 @@ export function generateDemo(options: { asOf: IsoDate; seed?: string }): DemoPla
       { email: 'supervisor@demo.recupera.test', name: 'Sueli Supervisora', role: 'supervisor' },
       { email: 'analista@demo.recupera.test', name: 'André Analista', role: 'analyst' },
       { email: 'operador@demo.recupera.test', name: 'Olga Operadora', role: 'collector' },
+      { email: 'operador2@demo.recupera.test', name: 'Caio Cobrador', role: 'collector' },
+      { email: 'operador3@demo.recupera.test', name: 'Bia Barbosa', role: 'collector' },
       { email: 'credor@demo.recupera.test', name: 'Carlos do Magazine Horizonte', role: 'creditor_viewer', creditorKey: 'retail' },
       { email: 'auditor@demo.recupera.test', name: 'Dora DPO', role: 'auditor' },
     ],

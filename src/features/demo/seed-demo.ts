@@ -3,7 +3,10 @@ import type { IsoDate } from '../../domain/dates.ts';
 import type { Database } from '../../store/database.ts';
 import { runImport, type ImportReport } from '../imports/run-import.ts';
 import { insertUser } from '../users/users.ts';
+import { runScoring } from '../scoring/score-run.ts';
+import { distributeCases } from '../workspace/distribution.ts';
 import { seedDemoDunning } from './demo-dunning.ts';
+import { seedDemoWorkspace } from './demo-workspace.ts';
 import { generateDemo } from './generate-demo.ts';
 
 export interface SeedResult {
@@ -59,6 +62,7 @@ export async function seedDemo(db: Database, options: { asOf: IsoDate; seed?: st
         creditorId: user.creditorKey ? creditors[user.creditorKey]!.id : null,
       });
     }
+    await seedDemoWorkspace(tx, tenant.id, plan.users);
     await seedDemoDunning(tx, tenant.id, Object.values(creditors).flatMap((c) => c.portfolios.map((p) => ({ id: p.id, creditorId: c.id }))));
     return { tenantId: tenant.id, creditors };
   });
@@ -81,5 +85,9 @@ export async function seedDemo(db: Database, options: { asOf: IsoDate; seed?: st
       );
     }
   }
+  // Scores, segments and collectors from day one: the demo's cases are in queues before the first daily run.
+  options.onProgress?.('pontuando e distribuindo os casos…');
+  await runScoring(db, options.asOf, { tenantIds: [setup.tenantId] });
+  await distributeCases(db, setup.tenantId, options.asOf);
   return { tenantId: setup.tenantId, created: true, imports, users: plan.users.map((u) => u.email), password: plan.password };
 }

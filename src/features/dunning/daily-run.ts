@@ -9,6 +9,8 @@ import { prescriptionOf } from '../../domain/prescription.ts';
 import type { Database, Tx } from '../../store/database.ts';
 import type { ActionTable } from '../../store/schema.ts';
 import { followUpAgreements, type FollowUpSummary } from '../negotiation/follow-up.ts';
+import { runScoring, type ScoreRunSummary } from '../scoring/score-run.ts';
+import { distributeCases, type DistributionSummary } from '../workspace/distribution.ts';
 
 /**
  * The daily run (`recupera run --as-of`): first the follow-up of agreements and promises
@@ -28,6 +30,8 @@ export interface DailyRunOptions {
   /** The credit bureau the listings go to (none: listings wait as requested), and the name the schedule's listings take. */
   bureau?: BureauAdapter | null;
   bureauName?: string;
+  /** Debtors per scoring chunk (default 5,000). */
+  scoringChunkSize?: number;
 }
 
 export interface DailyRunSummary {
@@ -39,6 +43,10 @@ export interface DailyRunSummary {
   resumed: boolean;
   /** Agreements and promises settled before planning: expired proposals, breaches, promises kept or broken. */
   followUp: FollowUpSummary;
+  /** Scores and segments recomputed (before planning: schedules are chosen by segment). */
+  scoring: ScoreRunSummary;
+  /** New cases distributed to collectors, per tenant whose distribution is automatic. */
+  distribution: { assigned: number; closed: number; unassigned: number };
   /** Bureau and protest steps turned into listings and protest candidates; listings and protests moved along (removals after payment). */
   escalation?: EscalationSummary;
   /** Where the time went, in milliseconds: reading candidates, planning in Node, writing actions and events. */
@@ -69,6 +77,10 @@ interface DebtRow {
   has_address: boolean | null;
   whatsapp: boolean | null;
   opted_out: string[] | null;
+  segment: string | null;
+  band: string | null;
+  deceased: boolean;
+  challenger_of: string[] | null;
 }
 
 /** An outbox row as the run writes it (the database adds tenant, id, run date). */
@@ -106,7 +118,7 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
     amountCents: row.original_amount_cents,
     debtorKind: row.kind,
     uf,
-    scoreBand: null,
+    scoreBand: row.band,
     events: anchor?.events ?? {},
     // Over-indebtedness suspends only restrictive steps (the guard's rule), not the reminders.
     flags: { disputed, over_indebted: false, prescribed: prescriptionDate <= asOf },
@@ -119,6 +131,8 @@ export function planDebt(row: DebtRow, schedule: Schedule, since: IsoDate | null
       step_id: decision.step.id, due_on: decision.due, stage: decision.step.stage, channel: decision.step.action, template: decision.step.template,
     };
     if (decision.outcome !== 'due') return { ...base, status: decision.outcome, rule: decision.reason, reason: null };
+    // A deceased debtor (a collector's disposition) is not collected by the schedule: the estate is another proceeding.
+    if (row.deceased) return { ...base, status: 'stopped' as const, rule: 'deceased', reason: 'Devedor falecido (tabulação do operador): cobrança suspensa.' };
     const action: ProposedAction = {
       // Midday in Brasília (15:00 UTC) falls on the same date in every Brazilian time zone.
       at: new Date(`${decision.due}T15:00:00Z`),
@@ -145,14 +159,51 @@ async function windowStart(tx: Tx, tenantId: string, asOf: IsoDate): Promise<Iso
   return last?.run_date ?? addDays(asOf, -1);
 }
 
-async function schedulesOf(tx: Tx): Promise<Map<string, Schedule>> {
-  const { rows } = await tx.sql.query<{ id: string; portfolio_id: string; name: string; version: number; steps: Schedule['steps']; stop_conditions: Schedule['stopConditions'] }>(
-    `select s.id, s.portfolio_id, s.name, v.version, v.steps, v.stop_conditions
-     from schedules s join schedule_versions v on v.tenant_id = s.tenant_id and v.schedule_id = s.id and v.version = s.current_version
-     where s.segment is null`,
-  );
-  return new Map(rows.map((r) => [r.portfolio_id, { id: r.id, version: r.version, name: r.name, steps: r.steps, stopConditions: r.stop_conditions }]));
+/**
+ * The schedules of each portfolio: the general one and one per segment; a running champion/challenger
+ * experiment of a segment sends its challenger arm to the challenger schedule.
+ */
+export interface PortfolioSchedules {
+  general: Schedule | null;
+  bySegment: Map<string, Schedule>;
+  byId: Map<string, Schedule>;
+  experiments: Map<string, { id: string; championId: string; challengerId: string }>;
+  /** Every step of every schedule of the portfolio: which due dates and event days to read. */
+  union: Schedule;
 }
+
+async function schedulesOf(tx: Tx): Promise<Map<string, PortfolioSchedules>> {
+  const { rows } = await tx.sql.query<{ id: string; portfolio_id: string; segment: string | null; name: string; version: number; steps: Schedule['steps']; stop_conditions: Schedule['stopConditions'] }>(
+    `select s.id, s.portfolio_id, s.segment, s.name, v.version, v.steps, v.stop_conditions
+     from schedules s join schedule_versions v on v.tenant_id = s.tenant_id and v.schedule_id = s.id and v.version = s.current_version`,
+  );
+  const experiments = await tx.db.selectFrom('experiments').select(['id', 'portfolio_id', 'segment', 'champion_id', 'challenger_id']).where('status', '=', 'running').where('kind', '=', 'schedule').execute();
+  const byPortfolio = new Map<string, PortfolioSchedules>();
+  for (const r of rows) {
+    const set = byPortfolio.get(r.portfolio_id) ?? { general: null, bySegment: new Map(), byId: new Map(), experiments: new Map(), union: { id: 'union', version: 0, name: '', steps: [], stopConditions: [] } };
+    const schedule: Schedule = { id: r.id, version: r.version, name: r.name, steps: r.steps, stopConditions: r.stop_conditions };
+    if (r.segment === null) set.general = schedule;
+    else set.bySegment.set(r.segment, schedule);
+    set.byId.set(r.id, schedule);
+    set.union = { ...set.union, steps: [...set.union.steps, ...r.steps] };
+    byPortfolio.set(r.portfolio_id, set);
+  }
+  for (const e of experiments) byPortfolio.get(e.portfolio_id)?.experiments.set(e.segment, { id: e.id, championId: e.champion_id, challengerId: e.challenger_id });
+  return byPortfolio;
+}
+
+/** The schedule of a debt: its arm's in a running experiment of its segment, else its segment's, else its portfolio's. */
+export function scheduleFor(set: PortfolioSchedules | undefined, segment: string | null, challengerOf: readonly string[] | null): Schedule | null {
+  if (!set) return null;
+  const experiment = segment === null ? undefined : set.experiments.get(segment);
+  if (experiment) {
+    const chosen = set.byId.get(challengerOf?.includes(experiment.id) ? experiment.challengerId : experiment.championId);
+    if (chosen) return chosen;
+  }
+  return (segment === null ? undefined : set.bySegment.get(segment)) ?? set.general;
+}
+
+const unions = (schedules: ReadonlyMap<string, PortfolioSchedules>) => new Map([...schedules].map(([id, set]) => [id, set.union]));
 
 // The candidates of a window, counted through the partial index (a lateral lookup per pair keeps
 // PostgreSQL off a scan of all debts).
@@ -169,9 +220,12 @@ const debtRowsSql = (chunk: string) => `
   select d.id, d.status, d.debtor_id, d.creditor_id, d.portfolio_id, d.due_date::text as due_date, d.original_amount_cents, d.document_kind,
          d.disputed_at is not null as disputed, d.prescription_interrupted_on::text as prescription_interrupted_on,
          r.kind, r.uf, r.city, r.over_indebted_since is not null as over_indebted,
-         c.has_email, c.has_mobile, c.has_phone, c.has_address, c.whatsapp, c.opted_out
+         c.has_email, c.has_mobile, c.has_phone, c.has_address, c.whatsapp, c.opted_out,
+         s.segment, s.band, r.deceased_at is not null as deceased,
+         (select array_agg(em.experiment_id) from experiment_members em where em.tenant_id = $1 and em.debtor_id = d.debtor_id and em.arm = 'challenger') as challenger_of
   from chunk d
   join debtors r on r.tenant_id = d.tenant_id and r.id = d.debtor_id
+  left join debtor_scores s on s.tenant_id = d.tenant_id and s.debtor_id = d.debtor_id
   -- per debt of the chunk, through the (debtor, channel, value) index: never a scan of all contacts
   left join lateral (
     select bool_or(cp.channel = 'email') filter (where cp.invalid_at is null and not cp.is_reference) as has_email,
@@ -238,10 +292,11 @@ function anchorDays(schedules: ReadonlyMap<string, Schedule>, anchor: Exclude<An
  * reminders before each installment of a held agreement — for the window (since, asOf]. The
  * installment's reminder is an action on the agreement's first debt that names the installment.
  */
-async function planEventSteps(tx: Tx, tenantId: string, schedules: ReadonlyMap<string, Schedule>, since: IsoDate, asOf: IsoDate): Promise<Array<{ status: string; n: number }>> {
-  const breachDays = anchorDays(schedules, 'agreement_breach', since, asOf);
-  const promiseDays = anchorDays(schedules, 'promise_broken', since, asOf);
-  const installmentDays = anchorDays(schedules, 'installment_due', since, asOf);
+async function planEventSteps(tx: Tx, tenantId: string, schedules: ReadonlyMap<string, PortfolioSchedules>, since: IsoDate, asOf: IsoDate): Promise<Array<{ status: string; n: number }>> {
+  const union = unions(schedules);
+  const breachDays = anchorDays(union, 'agreement_breach', since, asOf);
+  const promiseDays = anchorDays(union, 'promise_broken', since, asOf);
+  const installmentDays = anchorDays(union, 'installment_due', since, asOf);
   if (!breachDays.length && !promiseDays.length && !installmentDays.length) return [];
   const { rows: anchors } = await tx.sql.query<{ debt_id: string; anchor: Exclude<Anchor, 'due_date'>; anchor_on: string; installment_id: string | null }>(
     `select ad.debt_id, 'agreement_breach' as anchor, a.broken_on::text as anchor_on, null::uuid as installment_id
@@ -261,7 +316,7 @@ async function planEventSteps(tx: Tx, tenantId: string, schedules: ReadonlyMap<s
   const planned: PlannedAction[] = [];
   for (const anchor of anchors) {
     const row = rows.get(anchor.debt_id);
-    const schedule = row && schedules.get(row.portfolio_id);
+    const schedule = row && scheduleFor(schedules.get(row.portfolio_id), row.segment, row.challenger_of);
     if (!row || !schedule) continue;
     // A restored debt must still be open; an installment's debt is held by its agreement.
     if (anchor.installment_id === null && row.status !== 'open') continue;
@@ -296,12 +351,20 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
   const started = performance.now();
   // First the follow-up, so a debt restored by a breach today is planned today, from the breach.
   const followUp = await followUpAgreements(db, options.asOf);
-  const summary: DailyRunSummary = { asOf: options.asOf, tenants: 0, debtsSeen: 0, newActions: 0, byStatus: {}, resumed: false, followUp, timings: { read: 0, plan: 0, write: 0, total: 0 } };
+  // Then scores and segments (the schedules are chosen by segment), and the new cases go to collectors.
+  const scoring = await runScoring(db, options.asOf, options.scoringChunkSize ? { chunkSize: options.scoringChunkSize } : {});
+  const distribution = { assigned: 0, closed: 0, unassigned: 0 };
+  const tenantIds = await db.system(async ({ sql }) => (await sql.query<{ id: string }>('select id from tenants order by id')).rows.map((r) => r.id));
+  for (const tenantId of tenantIds) {
+    const done: DistributionSummary | null = await distributeCases(db, tenantId, options.asOf, { onlyIfAuto: true });
+    if (done) for (const key of ['assigned', 'closed', 'unassigned'] as const) distribution[key] += done[key];
+  }
+  const summary: DailyRunSummary = { asOf: options.asOf, tenants: 0, debtsSeen: 0, newActions: 0, byStatus: {}, resumed: false, followUp, scoring, distribution, timings: { read: 0, plan: 0, write: 0, total: 0 } };
   const clock = (phase: 'read' | 'plan' | 'write', since: number) => {
     summary.timings[phase] += performance.now() - since;
     return performance.now();
   };
-  const tenants = await db.system(async ({ sql }) => (await sql.query<{ id: string }>('select id from tenants order by id')).rows.map((r) => r.id));
+  const tenants = tenantIds;
   // Totals first, for the progress bar (a count of the candidates: only when someone watches).
   const work: Array<{ tenantId: string; total: number }> = [];
   for (const tenantId of tenants) {
@@ -310,7 +373,7 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
       if (schedules.size === 0) return null;
       if (!options.onProgress) return 0;
       const since = await windowStart(tx, tenantId, options.asOf);
-      const { portfolios, dates } = candidateDueDates(schedules, since, options.asOf);
+      const { portfolios, dates } = candidateDueDates(unions(schedules), since, options.asOf);
       const { rows } = await tx.sql.query<{ n: number }>(`select count(*)::int as n ${CANDIDATES}`, [tenantId, portfolios, dates]);
       return rows[0]!.n;
     });
@@ -337,7 +400,7 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
     // Pairs in (due date, portfolio) order; the cursor says where the last committed chunk ended.
     const schedules = await db.scoped({ tenantId }, schedulesOf);
     const pairs = (() => {
-      const { portfolios, dates } = candidateDueDates(schedules, run.since!, options.asOf);
+      const { portfolios, dates } = candidateDueDates(unions(schedules), run.since!, options.asOf);
       return portfolios.map((portfolioId, i) => ({ portfolioId, dueDate: dates[i]! })).sort((a, b) => (a.dueDate < b.dueDate ? -1 : a.dueDate > b.dueDate ? 1 : a.portfolioId < b.portfolioId ? -1 : 1));
     })();
     let pairIndex = 0;
@@ -371,8 +434,11 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
           return true;
         }
         t = clock('read', t);
-        const schedule = schedules.get(pairs[pairIndex]!.portfolioId);
-        const planned = schedule ? rows.flatMap((row) => planDebt(row, schedule, run.since, options.asOf)) : [];
+        const set = schedules.get(pairs[pairIndex]!.portfolioId);
+        const planned = rows.flatMap((row) => {
+          const schedule = scheduleFor(set, row.segment, row.challenger_of);
+          return schedule ? planDebt(row, schedule, run.since, options.asOf) : [];
+        });
         t = clock('plan', t);
         let created = 0;
         if (planned.length) {

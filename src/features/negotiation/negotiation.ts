@@ -9,7 +9,7 @@ import { AppError, notFound } from '../../shared/errors.ts';
 import type { Tx } from '../../store/database.ts';
 import type { Debt, Debtor } from '../../store/schema.ts';
 import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
-import { policyFor } from './offer-policies.ts';
+import { policyForDebtor } from './offer-policies.ts';
 
 /** Balances are computed with the last known index for a month not yet published (marked provisional in the memory). */
 export const NEGOTIATION_BALANCE_POLICY: BalancePolicy = { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: 'last-known' };
@@ -67,7 +67,7 @@ export async function loadNegotiation(tx: Tx, scope: NegotiationScope): Promise<
     const balance = updatedBalance(termsOf(debt), credits.get(debt.id) ?? [], scope.asOf, indices, NEGOTIATION_BALANCE_POLICY);
     return { debtId: debt.id, externalId: debt.external_id, dueDate: debt.due_date, daysPastDue: balance.daysOverdue, components: balance.components, total: balance.total };
   });
-  const policy = await policyFor(tx, first.portfolio_id);
+  const policy = await policyForDebtor(tx, first.portfolio_id, first.debtor_id);
   const uf = debtor.uf && isUf(debtor.uf) ? debtor.uf : undefined;
   return {
     debtor,

@@ -54,6 +54,28 @@ export async function policyFor(tx: Tx, portfolioId: string, segment: string | n
   return { id: chosen.id, name: chosen.name, rules: chosen.rules as OfferPolicy };
 }
 
+/**
+ * The policy a debtor is offered: its segment's (from the daily run's scores), or, when a
+ * champion/challenger experiment of offer policies runs in that segment, its arm's policy.
+ */
+export async function policyForDebtor(tx: Tx, portfolioId: string, debtorId: string): Promise<{ id: string | null; name: string; rules: OfferPolicy }> {
+  const scored = await tx.db.selectFrom('debtor_scores').select('segment').where('debtor_id', '=', debtorId).executeTakeFirst();
+  const segment = scored?.segment ?? null;
+  if (segment !== null) {
+    const arm = await tx.db
+      .selectFrom('experiments as e')
+      .innerJoin('experiment_members as m', (j) => j.onRef('m.tenant_id', '=', 'e.tenant_id').onRef('m.experiment_id', '=', 'e.id'))
+      .select(['m.arm', 'e.champion_id', 'e.challenger_id'])
+      .where('e.status', '=', 'running').where('e.kind', '=', 'offer_policy').where('e.portfolio_id', '=', portfolioId).where('e.segment', '=', segment).where('m.debtor_id', '=', debtorId)
+      .executeTakeFirst();
+    if (arm) {
+      const chosen = await tx.db.selectFrom('offer_policies').select(['id', 'name', 'rules']).where('id', '=', arm.arm === 'challenger' ? arm.challenger_id : arm.champion_id).executeTakeFirst();
+      if (chosen) return { id: chosen.id, name: chosen.name, rules: chosen.rules as OfferPolicy };
+    }
+  }
+  return policyFor(tx, portfolioId, segment);
+}
+
 export async function listOfferPolicies(db: Database, actor: Actor, portfolioId: string | undefined) {
   requirePermission(actor, 'policies.read');
   return db.scoped(scopeOf(actor), async (tx) => {

@@ -39,29 +39,33 @@ const toOutput = (p: PromiseRow): z.infer<typeof promiseOutput> => ({
 /** A promise to pay, taken by a collector or analyst; the daily follow-up judges it from the payments. */
 export async function createPromise(db: Database, actor: Actor, debtorId: string, input: z.infer<typeof promiseInput>, today: IsoDate) {
   requirePermission(actor, 'promises.write');
+  return db.scoped(scopeOf(actor), (tx) => insertPromise(tx, actor, debtorId, input, today));
+}
+
+/** The promise inside the caller's transaction (a collector's disposition records it with the call's outcome). */
+export async function insertPromise(tx: Tx, actor: Actor, debtorId: string, input: z.infer<typeof promiseInput>, today: IsoDate) {
+  requirePermission(actor, 'promises.write');
   if (input.promisedFor < today) throw new AppError('validation', 'A data prometida já passou.', { field: 'promisedFor' });
-  return db.scoped(scopeOf(actor), async (tx) => {
-    await requireDebtor(tx, debtorId);
-    let query = tx.db.selectFrom('debts').select(['id', 'creditor_id', 'status', 'external_id']).where('debtor_id', '=', debtorId);
-    query = input.debtIds ? query.where('id', 'in', input.debtIds) : query.where('status', '=', 'open');
-    if (input.creditorId) query = query.where('creditor_id', '=', input.creditorId);
-    const debts = await query.execute();
-    if (debts.length === 0 || (input.debtIds && debts.length !== input.debtIds.length)) throw new AppError('validation', 'Títulos não encontrados em aberto para este devedor.', { field: 'debtIds' });
-    const closed = debts.find((d) => d.status !== 'open');
-    if (closed) throw new AppError('conflict', `O título ${closed.external_id} não está em aberto (situação: ${closed.status}).`, { field: 'debtIds' });
-    const creditors = new Set(debts.map((d) => d.creditor_id));
-    if (creditors.size > 1) throw new AppError('validation', 'Os títulos são de credores diferentes: informe creditorId.', { field: 'creditorId' });
-    const row = await tx.db
-      .insertInto('promises')
-      .values({
-        tenant_id: actor.tenantId, debtor_id: debtorId, creditor_id: debts[0]!.creditor_id, debt_ids: debts.map((d) => d.id), amount_cents: input.amountCents,
-        promised_for: input.promisedFor, channel: input.channel, taken_by: actor.userId, note: input.note ?? null, created_on: today,
-      })
-      .returningAll()
-      .executeTakeFirstOrThrow();
-    await appendEvent(tx, actor, { debtorId, creditorId: row.creditor_id, type: 'promise.made', data: { promiseId: row.id, amountCents: row.amount_cents, promisedFor: row.promised_for, channel: row.channel, debtIds: row.debt_ids } });
-    return toOutput(row);
-  });
+  await requireDebtor(tx, debtorId);
+  let query = tx.db.selectFrom('debts').select(['id', 'creditor_id', 'status', 'external_id']).where('debtor_id', '=', debtorId);
+  query = input.debtIds ? query.where('id', 'in', input.debtIds) : query.where('status', '=', 'open');
+  if (input.creditorId) query = query.where('creditor_id', '=', input.creditorId);
+  const debts = await query.execute();
+  if (debts.length === 0 || (input.debtIds && debts.length !== input.debtIds.length)) throw new AppError('validation', 'Títulos não encontrados em aberto para este devedor.', { field: 'debtIds' });
+  const closed = debts.find((d) => d.status !== 'open');
+  if (closed) throw new AppError('conflict', `O título ${closed.external_id} não está em aberto (situação: ${closed.status}).`, { field: 'debtIds' });
+  const creditors = new Set(debts.map((d) => d.creditor_id));
+  if (creditors.size > 1) throw new AppError('validation', 'Os títulos são de credores diferentes: informe creditorId.', { field: 'creditorId' });
+  const row = await tx.db
+    .insertInto('promises')
+    .values({
+      tenant_id: actor.tenantId, debtor_id: debtorId, creditor_id: debts[0]!.creditor_id, debt_ids: debts.map((d) => d.id), amount_cents: input.amountCents,
+      promised_for: input.promisedFor, channel: input.channel, taken_by: actor.userId, note: input.note ?? null, created_on: today,
+    })
+    .returningAll()
+    .executeTakeFirstOrThrow();
+  await appendEvent(tx, actor, { debtorId, creditorId: row.creditor_id, type: 'promise.made', data: { promiseId: row.id, amountCents: row.amount_cents, promisedFor: row.promised_for, channel: row.channel, debtIds: row.debt_ids } });
+  return toOutput(row);
 }
 
 async function requireDebtor(tx: Tx, debtorId: string): Promise<void> {
