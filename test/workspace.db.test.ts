@@ -255,3 +255,17 @@ describe('champion/challenger and models trained on the tenant’s outcomes', ()
     expect((await api('sup', 'POST', '/api/score-models/active', { modelId: null })).body).toEqual({ active: null });
   });
 });
+
+describe('an experiment with an empty arm', () => {
+  it('reports no rate for the empty arm instead of failing', async () => {
+    const portfolio = (await api('sup', 'GET', '/api/portfolios')).body.items.at(-1);
+    const steps = [{ id: 'd1-sms', offsetDays: 1, anchor: 'due_date', stage: 'aviso', action: 'sms', template: 'aviso-atraso' }];
+    const champion = (await api('sup', 'POST', '/api/schedules', { portfolioId: portfolio.id, segment: 'alto-valor', name: 'Alto valor', steps })).body;
+    const challenger = (await api('sup', 'POST', '/api/schedules', { portfolioId: portfolio.id, segment: 'alto-valor-b', name: 'Alto valor B', steps })).body;
+    const created = (await api('sup', 'POST', '/api/experiments', { name: 'Vazio', kind: 'schedule', portfolioId: portfolio.id, segment: 'alto-valor', championId: champion.id, challengerId: challenger.id })).body;
+    const report = await api('sup', 'GET', `/api/experiments/${created.id}/report`);
+    expect(report.status).toBe(200);
+    expect(report.body.champion).toMatchObject({ debtors: 0, recoveryRate: null, payerShare: null });
+    expect(report.body.verdict).toBe('insufficient_data');
+  });
+});

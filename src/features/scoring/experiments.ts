@@ -24,7 +24,7 @@ export const experimentInput = z.object({
 });
 
 const armOutput = z.object({
-  debtors: z.number().int(), exposureCents: z.number().int(), recoveredCents: z.number().int(), recoveryRate: z.number(), payers: z.number().int(), payerShare: z.number(),
+  debtors: z.number().int(), exposureCents: z.number().int(), recoveredCents: z.number().int(), recoveryRate: z.number().nullable().describe('null: braço vazio'), payers: z.number().int(), payerShare: z.number().nullable(),
 });
 
 export const experimentOutput = z.object({
@@ -131,12 +131,14 @@ export async function experimentReport(db: Database, actor: Actor, id: string): 
         : { debtors: 0, exposureCents: 0n, recoveredCents: 0n, payers: 0, ratioSum: 0, ratioSquareSum: 0 };
     };
     const c = compareArms(sums('champion'), sums('challenger'));
-    const arm = (a: typeof c.champion) => ({ debtors: a.debtors, exposureCents: Number(a.exposureCents), recoveredCents: Number(a.recoveredCents), recoveryRate: a.recoveryRate, payers: a.payers, payerShare: a.payerShare });
+    // An empty arm has no rate (NaN in the statistics): null, not a number that JSON cannot carry.
+    const finite = (x: number) => (Number.isFinite(x) ? x : null);
+    const arm = (a: typeof c.champion) => ({ debtors: a.debtors, exposureCents: Number(a.exposureCents), recoveredCents: Number(a.recoveredCents), recoveryRate: finite(a.recoveryRate), payers: a.payers, payerShare: finite(a.payerShare) });
     return {
       ...toOutput(experiment),
       champion: arm(c.champion),
       challenger: arm(c.challenger),
-      difference: c.recoveryRatio ? { recoveryRatio: c.recoveryRatio.difference, interval: c.recoveryRatio.interval, pValue: c.recoveryRatio.pValue } : null,
+      difference: c.recoveryRatio && Number.isFinite(c.recoveryRatio.interval[0]) && Number.isFinite(c.recoveryRatio.interval[1]) ? { recoveryRatio: c.recoveryRatio.difference, interval: c.recoveryRatio.interval, pValue: c.recoveryRatio.pValue } : null,
       payerShareDifference: c.payerShare,
       verdict: c.verdict,
       message: c.message,
