@@ -61,8 +61,8 @@ let limit = Infinity;
 for (let i = 0; i < 3; i++) {
   t = performance.now();
   await db.system(async ({ sql }) => {
-    await sql.query(`create temp table lim_d as select debtor_id, count(*) filter (where status = 'open'), sum(original_amount_cents), min(due_date) from debts group by debtor_id`);
-    await sql.query(`create temp table lim_c as select debtor_id, count(*) filter (where channel = 'phone'), count(*) filter (where channel = 'email') from contact_points group by debtor_id`);
+    await sql.query(`create temp table lim_d as select debtor_id, count(*) filter (where status = 'open') as open, sum(original_amount_cents) as amount, min(due_date) as oldest from debts group by debtor_id`);
+    await sql.query(`create temp table lim_c as select debtor_id, count(*) filter (where channel = 'phone') as phones, count(*) filter (where channel = 'email') as emails from contact_points group by debtor_id`);
     await sql.query('drop table lim_d; drop table lim_c');
   });
   limit = Math.min(limit, secs(t));
