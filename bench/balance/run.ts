@@ -2,7 +2,7 @@ import { createBalanceCalculator } from '../../src/domain/balance/balance-calcul
 import type { DebtTerms } from '../../src/domain/balance/updated-balance.ts';
 import { addDays, addMonths } from '../../src/domain/dates.ts';
 import { IndexSet } from '../../src/domain/indices/series.ts';
-import { SeededRandom } from '../../src/features/demo/random.ts';
+import { SeededRandom } from '../../src/domain/random.ts';
 
 /**
  * Balance benchmark (issue 3): updated balances of a synthetic portfolio of 1,000,000 debts on

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { cpfCheckDigits } from '../../src/brazil/documents.ts';
-import { SeededRandom } from '../../src/features/demo/random.ts';
+import { SeededRandom } from '../../src/domain/random.ts';
 
 /**
  * A synthetic ERP export for the import benchmark: `debts` rows of `debtors` distinct people

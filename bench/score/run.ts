@@ -1,7 +1,8 @@
 import fs from 'node:fs';
 import { recreateDatabase, seedBenchAgency } from '../support.ts';
 import { FEATURE_COLUMNS } from '../../src/domain/scoring/features.ts';
-import { Random, createDataset, logisticLinear, trainModel, type DataRow } from '../../src/domain/scoring/model/index.ts';
+import { SeededRandom } from '../../src/domain/random.ts';
+import { createDataset, logisticLinear, trainModel, type DataRow } from '../../src/domain/scoring/model/index.ts';
 import { runScoring } from '../../src/features/scoring/score-run.ts';
 import { distributeCases } from '../../src/features/workspace/distribution.ts';
 import { migrate } from '../../src/store/migrate.ts';
@@ -83,7 +84,7 @@ const distributionSeconds = secs(t);
 await db.close();
 
 // Training: synthetic rows of the 16 features with a known logistic truth plus an interaction.
-const random = new Random('bench-score');
+const random = new SeededRandom('bench-score');
 const rows: DataRow[] = [];
 for (let i = 0; i < ROWS; i++) {
   const row = {} as Record<(typeof FEATURE_COLUMNS)[number] | 'pagou', number>;

@@ -1,5 +1,6 @@
 import fs from 'node:fs';
 import { parse } from 'csv-parse/sync';
+import { countNewlines, detectDelimiter } from '../../shared/csv.ts';
 import { AppError } from '../../shared/errors.ts';
 import { createDataset, evaluateModel, formatReport, loadModel, trainModel, type DataRow, type ModelKind } from '../../domain/scoring/model/index.ts';
 import { printJson } from '../output.ts';
@@ -85,8 +86,6 @@ function numberOption(name: string, value: string): number {
   return n;
 }
 
-const DELIMITERS = [',', ';', '\t', '|'] as const;
-
 export interface CsvTable {
   columns: string[];
   rows: DataRow[];
@@ -110,7 +109,7 @@ export function readCsvTable(file: string): CsvTable {
   }
   text = text.replace(/^\uFEFF/, '');
   if (text.trim() === '') throw new AppError('file_unreadable', `O arquivo ${file} está vazio.`);
-  const delimiter = detectDelimiter(text.slice(0, text.search(/\r?\n|$/)));
+  const delimiter = detectDelimiter(text.slice(0, text.search(/\r?\n|$/)), ',');
   let records: Array<{ record: string[]; info: { lines: number } }>;
   try {
     records = parse(text, { delimiter, info: true, skip_empty_lines: true, trim: true, bom: true }) as unknown as typeof records;
@@ -134,30 +133,13 @@ export function readCsvTable(file: string): CsvTable {
   for (let i = 0; i < body.length; i++) {
     const { record, info } = body[i]!;
     const row: Record<string, string | null> = {};
-    let breaks = 0;
     for (let k = 0; k < columns.length; k++) {
       const value = record[k]!;
       row[columns[k]!] = value === '' ? null : value;
-      for (let at = value.indexOf('\n'); at !== -1; at = value.indexOf('\n', at + 1)) breaks++;
     }
     rows[i] = row;
-    lines[i] = info.lines - breaks; // csv-parse counts the line where the record ends
+    lines[i] = info.lines - countNewlines(record); // csv-parse counts the line where the record ends
   }
   if (rows.length === 0) throw new AppError('file_unreadable', `O arquivo ${file} só tem o cabeçalho.`);
   return { columns, rows, lines };
-}
-
-function detectDelimiter(firstLine: string): string {
-  let best: string = ',';
-  let bestCount = 0;
-  for (const candidate of DELIMITERS) {
-    let count = 0;
-    let quoted = false;
-    for (const char of firstLine) {
-      if (char === '"') quoted = !quoted;
-      else if (char === candidate && !quoted) count++;
-    }
-    if (count > bestCount) [best, bestCount] = [candidate, count];
-  }
-  return best;
 }

@@ -1,6 +1,6 @@
 import { z, zIsoDate } from '../../api/zod.ts';
 import { BusinessCalendar } from '../../domain/calendar/business-days.ts';
-import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalanceResult, type DebtTerms, type Payment } from '../../domain/balance/updated-balance.ts';
+import { DEFAULT_BALANCE_POLICY, updatedBalance, type BalancePolicy, type BalanceResult, type DebtTerms, type Payment } from '../../domain/balance/updated-balance.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { IndexSet, type SeriesName, type SeriesValue } from '../../domain/indices/series.ts';
 import { notFound } from '../../shared/errors.ts';
@@ -88,6 +88,19 @@ export async function creditsOf({ sql }: Pick<Tx, 'sql'>, debtIds: readonly stri
   return credits;
 }
 
+/** The updated balance of each debt on `asOf`, and their sum by component. */
+export async function balancesOf(tx: Tx, debts: readonly Debt[], asOf: IsoDate, policy: BalancePolicy) {
+  const indices = await indexSetOf(tx);
+  const credits = await creditsOf(tx, debts.map((d) => d.id));
+  const results = debts.map((d) => updatedBalance(termsOf(d), credits.get(d.id) ?? [], asOf, indices, policy));
+  const sum = (key: keyof BalanceResult['components']) => results.reduce((s, r) => s + r.components[key], 0);
+  return {
+    results,
+    total: results.reduce((s, r) => s + r.total, 0),
+    components: { principal: sum('principal'), correction: sum('correction'), interest: sum('interest'), fine: sum('fine'), fees: sum('fees') },
+  };
+}
+
 function output(debt: Debt, result: BalanceResult): z.infer<typeof debtBalanceOutput> {
   return { debtId: debt.id, externalId: debt.external_id, asOf: result.asOf, daysOverdue: result.daysOverdue, total: result.total, components: result.components, memory: result.memory };
 }
@@ -114,17 +127,7 @@ export async function debtorBalance(db: Database, actor: Actor, debtorId: string
     if (!debtor) throw notFound('Devedor');
     const debts = await tx.db.selectFrom('debts').selectAll().where('debtor_id', '=', debtorId).where('status', '=', 'open').orderBy('due_date').orderBy('external_id').execute();
     await recordAccess(tx, actor, { action: 'read', resource: 'balance', subjectIds: [debtorId], ...(options.route ? { route: options.route } : {}) });
-    const indices = await indexSetOf(tx);
-    const policy = { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: options.unpublished };
-    const credits = await creditsOf(tx, debts.map((d) => d.id));
-    const items = debts.map((d) => output(d, updatedBalance(termsOf(d), credits.get(d.id) ?? [], options.asOf, indices, policy)));
-    const sum = (key: keyof z.infer<typeof components>) => items.reduce((s, d) => s + d.components[key], 0);
-    return {
-      debtorId,
-      asOf: options.asOf,
-      total: items.reduce((s, d) => s + d.total, 0),
-      components: { principal: sum('principal'), correction: sum('correction'), interest: sum('interest'), fine: sum('fine'), fees: sum('fees') },
-      debts: items,
-    };
+    const balances = await balancesOf(tx, debts, options.asOf, { ...DEFAULT_BALANCE_POLICY, unpublishedMonth: options.unpublished });
+    return { debtorId, asOf: options.asOf, total: balances.total, components: balances.components, debts: debts.map((d, i) => output(d, balances.results[i]!)) };
   });
 }

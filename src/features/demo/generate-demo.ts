@@ -4,7 +4,7 @@ import { csvCell } from '../../shared/csv.ts';
 import type { Role } from '../../store/schema.ts';
 import type { CreditorInput } from '../creditors/creditors.ts';
 import { CITIES, COMPANY_SUFFIXES, COMPANY_TRADES, COMPANY_WORDS, DISTRICTS, EMAIL_DOMAINS, FIRST_NAMES, STREETS, SURNAMES } from './demo-data.ts';
-import { SeededRandom } from './random.ts';
+import { SeededRandom } from '../../domain/random.ts';
 
 /**
  * The demo agency: one tenant, a retailer selling to consumers (two portfolios) and a B2B

@@ -352,9 +352,9 @@ export async function runDaily(db: Database, options: DailyRunOptions): Promise<
   // First the follow-up, so a debt restored by a breach today is planned today, from the breach.
   const followUp = await followUpAgreements(db, options.asOf);
   // Then scores and segments (the schedules are chosen by segment), and the new cases go to collectors.
-  const scoring = await runScoring(db, options.asOf, options.scoringChunkSize ? { chunkSize: options.scoringChunkSize } : {});
-  const distribution = { assigned: 0, closed: 0, unassigned: 0 };
   const tenantIds = await db.system(async ({ sql }) => (await sql.query<{ id: string }>('select id from tenants order by id')).rows.map((r) => r.id));
+  const scoring = await runScoring(db, options.asOf, { tenantIds, ...(options.scoringChunkSize ? { chunkSize: options.scoringChunkSize } : {}) });
+  const distribution = { assigned: 0, closed: 0, unassigned: 0 };
   for (const tenantId of tenantIds) {
     const done: DistributionSummary | null = await distributeCases(db, tenantId, options.asOf, { onlyIfAuto: true });
     if (done) for (const key of ['assigned', 'closed', 'unassigned'] as const) distribution[key] += done[key];

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { PgliteDatabase } from '../../store/pglite-database.ts';
 import { migrate } from '../../store/migrate.ts';
-import { SeededRandom } from '../demo/random.ts';
+import { SeededRandom } from '../../domain/random.ts';
 import { seedDemo } from '../demo/seed-demo.ts';
 import { seedShippedSeries } from '../indices/shipped-series.ts';
 import { startLocalSmtp } from './channels/local-smtp.ts';

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import Papa from 'papaparse';
+import { countNewlines, detectDelimiter } from '../../shared/csv.ts';
 import { AppError } from '../../shared/errors.ts';
 import { normalizeKey } from '../../domain/text.ts';
 import type { DecimalSeparator } from '../../domain/money.ts';
@@ -46,7 +47,6 @@ export interface RecordHandlers {
 }
 
 const SNIFF_BYTES = 64 * 1024;
-const DELIMITERS = [';', ',', '\t', '|'] as const;
 
 const unreadable = (message: string) => new AppError('file_unreadable', message);
 
@@ -133,29 +133,6 @@ function detectFormat(fileName: string | undefined, headText: string): FileForma
   if (fileName && /\.(jsonl|ndjson)$/i.test(fileName)) return 'jsonl';
   if (fileName && /\.(csv|txt)$/i.test(fileName)) return 'csv';
   return headText.trimStart().startsWith('{') ? 'jsonl' : 'csv';
-}
-
-function detectDelimiter(firstLine: string): string {
-  let best: string = ';';
-  let bestCount = 0;
-  for (const candidate of DELIMITERS) {
-    let count = 0;
-    let quoted = false;
-    for (const char of firstLine) {
-      if (char === '"') quoted = !quoted;
-      else if (char === candidate && !quoted) count++;
-    }
-    if (count > bestCount) [best, bestCount] = [candidate, count];
-  }
-  return best;
-}
-
-function countNewlines(values: readonly string[]): number {
-  let n = 0;
-  for (const value of values) {
-    for (let i = value.indexOf('\n'); i !== -1; i = value.indexOf('\n', i + 1)) n++;
-  }
-  return n;
 }
 
 /** A quoted field longer than this is an unclosed quote, not data. */

@@ -65,7 +65,7 @@ const FEATURES_SQL = `
            count(*) filter (where cp.channel = 'phone' and cp.invalid_at is not null and (not $6 or cp.invalid_at::date <= $2))::int as invalid_phones
     from chunk c join contact_points cp on cp.tenant_id = $1 and cp.debtor_id = c.id
     cross join lateral (
-      select not cp.is_reference and (not $6 or cp.created_at::date <= $2) and (cp.invalid_at is null or ($6 and cp.invalid_at::date > $2)) as valid
+      select (not $6 or cp.created_at::date <= $2) and (cp.invalid_at is null or ($6 and cp.invalid_at::date > $2)) as valid
     ) v
     where not cp.is_reference
     group by cp.debtor_id

@@ -1,7 +1,7 @@
 import { z, zIsoDate, zUuid } from '../../api/zod.ts';
 import { addDays, type IsoDate } from '../../domain/dates.ts';
 import { FEATURE_COLUMNS, featureRow } from '../../domain/scoring/features.ts';
-import { createDataset, trainModel, type DataRow, type EvaluationReport, type TrainedModel } from '../../domain/scoring/model/index.ts';
+import { createDataset, trainModel, type DataRow, type EvaluationReport } from '../../domain/scoring/model/index.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import type { Database } from '../../store/database.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
@@ -11,8 +11,7 @@ import { featuresOf } from './features.ts';
  * Models trained on the tenant's own outcomes. The training set is a snapshot: every debtor with
  * something overdue on `snapshotOn`, its features as they were that day (featuresOf never reads a
  * later fact), and the outcome — did it pay, agree or settle in the `horizonDays` that followed.
- * The same rows can be exported as CSV (`recupera score dataset`) and trained on with
- * `recupera score train`, so the tenant's model and any public dataset go through one path.
+ * Training and evaluation are the same pure functions `recupera score train|evaluate` runs on any CSV.
  */
 export const OUTCOME_COLUMN = 'pagou_ou_acordou';
 
@@ -44,12 +43,6 @@ export async function trainingRows(db: Database, tenantId: string, snapshotOn: I
     cursor = page.at(-1)!.debtorId;
   }
   return rows;
-}
-
-/** The training rows as CSV (the header is the feature columns, then the outcome). */
-export function trainingCsv(rows: readonly DataRow[]): string {
-  const header = [...FEATURE_COLUMNS, OUTCOME_COLUMN];
-  return [header.join(','), ...rows.map((r) => header.map((c) => String(r[c] ?? '')).join(','))].join('\n') + '\n';
 }
 
 export const trainInput = z.object({
@@ -119,18 +112,5 @@ export async function activateModel(db: Database, actor: Actor, modelId: string 
     await tx.db.updateTable('score_models').set({ active: false }).where('active', '=', true).execute();
     if (modelId) await tx.db.updateTable('score_models').set({ active: true }).where('id', '=', modelId).execute();
     return { active: modelId };
-  });
-}
-
-/** A model file (from `recupera score train --out`) stored for the tenant. */
-export async function importModel(db: Database, tenantId: string, model: TrainedModel, report: EvaluationReport, snapshotOn: IsoDate, horizonDays: number, activate: boolean): Promise<string> {
-  return db.scoped({ tenantId }, async (tx) => {
-    if (activate) await tx.db.updateTable('score_models').set({ active: false }).where('active', '=', true).execute();
-    const row = await tx.db
-      .insertInto('score_models')
-      .values({ tenant_id: tenantId, kind: model.kind, model: JSON.stringify(model), report: JSON.stringify(report), snapshot_on: snapshotOn, horizon_days: horizonDays, active: activate, created_by: null })
-      .returning('id')
-      .executeTakeFirstOrThrow();
-    return row.id;
   });
 }

@@ -10,9 +10,10 @@ import { featuresOf, type FeatureRow } from './features.ts';
 
 /**
  * Scores and segments in the daily run: per tenant, debtors in chunks by id, each chunk one read
- * (featuresOf: a grouped pass over the chunk's debts, payments, agreements, promises, contacts),
- * scoring in Node with the pure scorer (the tenant's active model, else the scorecard), and one
- * bulk upsert that writes only the debtors whose score, band, segment or open debts changed.
+ * (featuresOf: a grouped pass over the chunk's debts, payments, agreements, promises, contacts)
+ * and one of their stored scores, scoring in Node with the pure scorer (the tenant's active model,
+ * else the scorecard), and one bulk upsert of only the debtors whose score, band, segment or open
+ * debts changed.
  * Debtors with nothing overdue lose their row (their case is closed); running champion/challenger
  * experiments enrol the debtors of their segment once, with their exposure. Every chunk commits on
  * its own: a run killed halfway is finished by the next one, with the same result.
@@ -50,6 +51,20 @@ interface RunningExperiment {
   share: number;
 }
 
+interface StoredScore {
+  score: number;
+  band: string;
+  model_id: string | null;
+  segment: string | null;
+  open_debts: number;
+  open_amount_cents: string;
+  oldest_due_date: string;
+}
+
+const STORED_SQL = `
+  select debtor_id, score, band, model_id, segment, open_debts, open_amount_cents::text, oldest_due_date::text
+  from debtor_scores where tenant_id = $1 and debtor_id = any($2::uuid[])`;
+
 const UPSERT_SQL = `
   with written as (
     insert into debtor_scores (tenant_id, debtor_id, score, band, model_id, segment, open_debts, open_amount_cents, oldest_due_date, scored_on)
@@ -83,8 +98,12 @@ export async function runScoring(db: Database, asOf: IsoDate, options: { chunkSi
       const done = await db.scoped({ tenantId }, async (tx) => {
         let t = performance.now();
         const rows = await featuresOf(tx, tenantId, asOf, cursor, chunkSize);
-        summary.timings.read += performance.now() - t;
         if (rows.length === 0) return true;
+        // What is stored, so that only what changed is written (an upsert that changes nothing still locks every row).
+        const stored = new Map(
+          (await tx.sql.query<StoredScore & { debtor_id: string }>(STORED_SQL, [tenantId, rows.map((r) => r.debtorId)])).rows.map((r) => [r.debtor_id, r]),
+        );
+        summary.timings.read += performance.now() - t;
         t = performance.now();
         const scored = { ids: [] as string[], score: [] as number[], band: [] as string[], model: [] as Array<string | null>, segment: [] as Array<string | null>, open: [] as number[], amount: [] as string[], oldest: [] as string[] };
         const removed: string[] = [];
@@ -92,12 +111,24 @@ export async function runScoring(db: Database, asOf: IsoDate, options: { chunkSi
         for (const row of rows) {
           // Nothing overdue, or the debtor has died: no case to work, no score to keep.
           if (row.openDebts === 0 || row.deceased || !row.oldestDueDate) {
-            removed.push(row.debtorId);
+            if (stored.has(row.debtorId)) removed.push(row.debtorId);
             continue;
           }
           const score = scorer.score(row);
           const band = bandOf(score);
           const segment = segmentOf(segments, { band, maxDaysPastDue: row.maxDaysPastDue, openAmountCents: row.openAmountCents, kind: row.kind, uf: row.uf, portfolioIds: row.portfolioIds });
+          summary.byBand[band] = (summary.byBand[band] ?? 0) + 1;
+          summary.scored++;
+          for (const e of experiments) {
+            if (e.segment === segment && row.portfolioIds.includes(e.portfolioId)) {
+              members.push({ experiment_id: e.id, debtor_id: row.debtorId, arm: armOf(e.id, row.debtorId, e.share), exposure_cents: row.openAmountCents });
+            }
+          }
+          const before = stored.get(row.debtorId);
+          if (
+            before && before.score === score && before.band === band && before.model_id === scorer.modelId && before.segment === segment &&
+            before.open_debts === row.openDebts && Number(before.open_amount_cents) === row.openAmountCents && before.oldest_due_date === row.oldestDueDate
+          ) continue;
           scored.ids.push(row.debtorId);
           scored.score.push(score);
           scored.band.push(band);
@@ -106,12 +137,6 @@ export async function runScoring(db: Database, asOf: IsoDate, options: { chunkSi
           scored.open.push(row.openDebts);
           scored.amount.push(String(row.openAmountCents));
           scored.oldest.push(row.oldestDueDate);
-          summary.byBand[band] = (summary.byBand[band] ?? 0) + 1;
-          for (const e of experiments) {
-            if (e.segment === segment && row.portfolioIds.includes(e.portfolioId)) {
-              members.push({ experiment_id: e.id, debtor_id: row.debtorId, arm: armOf(e.id, row.debtorId, e.share), exposure_cents: row.openAmountCents });
-            }
-          }
         }
         summary.timings.score += performance.now() - t;
         t = performance.now();
@@ -136,7 +161,6 @@ export async function runScoring(db: Database, asOf: IsoDate, options: { chunkSi
         }
         summary.timings.write += performance.now() - t;
         summary.debtorsRead += rows.length;
-        summary.scored += scored.ids.length;
         cursor = rows.at(-1)!.debtorId;
         return rows.length < chunkSize;
       });

@@ -1,7 +1,6 @@
 import { z, zIsoDate, zUuid } from '../../api/zod.ts';
 import { maskDocument } from '../../brazil/documents.ts';
 import { DEFAULT_SCRIPTS, DISPOSITIONS, DISPOSITION_CODES, checkScript, renderScript, stageOf, validateDisposition, type DispositionCode } from '../../domain/collection/index.ts';
-import { updatedBalance } from '../../domain/balance/updated-balance.ts';
 import { daysBetween, type IsoDate } from '../../domain/dates.ts';
 import type { Stage } from '../../domain/dunning/schedule.ts';
 import { isUf } from '../../brazil/uf.ts';
@@ -9,7 +8,7 @@ import { AppError, notFound } from '../../shared/errors.ts';
 import type { Database, Tx } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
-import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
+import { balancesOf } from '../balances/balances.ts';
 import { creditorAddress } from '../creditors/creditors.ts';
 import { appendEvent } from '../debtors/timeline.ts';
 import { NEGOTIATION_BALANCE_POLICY } from '../negotiation/negotiation.ts';
@@ -65,14 +64,8 @@ export async function loadCase(tx: Tx, actor: Actor, debtorId: string, asOf: Iso
   const creditorId = [...byCreditor].sort((a, b) => b[1] - a[1] || (a[0] < b[0] ? -1 : 1))[0]![0];
   const creditor = await tx.db.selectFrom('creditors').selectAll().where('id', '=', creditorId).executeTakeFirstOrThrow();
   const mine = debts.filter((d) => d.creditor_id === creditorId);
-  const indices = await indexSetOf(tx);
-  const credits = await creditsOf(tx, mine.map((d) => d.id));
-  const balance = { total: 0, principal: 0, correction: 0, interest: 0, fine: 0, fees: 0 };
-  for (const d of mine) {
-    const b = updatedBalance(termsOf(d), credits.get(d.id) ?? [], asOf, indices, NEGOTIATION_BALANCE_POLICY);
-    balance.total += b.total;
-    for (const k of ['principal', 'correction', 'interest', 'fine', 'fees'] as const) balance[k] += b.components[k];
-  }
+  const { total, components } = await balancesOf(tx, mine, asOf, NEGOTIATION_BALANCE_POLICY);
+  const balance = { total, ...components };
   const score = await tx.db.selectFrom('debtor_scores').selectAll().where('debtor_id', '=', debtorId).executeTakeFirst();
   const assignment = await tx.db.selectFrom('case_assignments').selectAll().where('debtor_id', '=', debtorId).where('status', '=', 'active').executeTakeFirst();
   const lastAction = await tx.db.selectFrom('actions').select('stage').where('debtor_id', '=', debtorId).where('status', 'in', ['sent', 'planned', 'sending']).orderBy('due_on', 'desc').limit(1).executeTakeFirst();
@@ -198,7 +191,7 @@ export async function recordDisposition(db: Database, actor: Actor, debtorId: st
           promiseId = (await insertPromise(tx, actor, debtorId, { amountCents: d.promise!.amountCents, promisedFor: d.promise!.promisedFor, channel: 'phone', ...(d.note ? { note: d.note } : {}) }, today)).id;
           break;
         case 'schedule_callback':
-          break;
+          break; // the assignment's callback_at, written below for every disposition
       }
     }
     const row = await tx.db

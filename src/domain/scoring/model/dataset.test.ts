@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { compileEncoder, createDataset, encodeRows, fitEncoder, medianOf, parseCellNumber, type NumericEncoding } from './dataset.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../random.ts';
 
 function errorOf(fn: () => unknown): AppError {
   try {
@@ -97,7 +97,7 @@ describe('dataset: the encoder', () => {
   });
 
   it('the median by quickselect equals the median of the sorted values (odd, even, many ties)', () => {
-    const random = new Random('median');
+    const random = new SeededRandom('median');
     for (let trial = 0; trial < 200; trial++) {
       const n = 1 + Math.floor(random.next() * 60);
       const levels = 1 + Math.floor(random.next() * 10);

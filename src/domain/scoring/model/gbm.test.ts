@@ -2,11 +2,11 @@ import { describe, expect, it } from 'vitest';
 import { createDataset, type DataRow } from './dataset.ts';
 import { binCuts, compiledRawScore, compileTrees, fitGbm, gbmRawScore, logLossDerivatives, rowLogLoss } from './gbm.ts';
 import { trainModel } from './model.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../random.ts';
 
 /** Two features; the outcome depends on their interaction only (an XOR), or on a linear score. */
 function syntheticRows(kind: 'xor' | 'linear', n: number, seed: string): DataRow[] {
-  const random = new Random(seed);
+  const random = new SeededRandom(seed);
   const rows: DataRow[] = [];
   for (let i = 0; i < n; i++) {
     const a = random.next() * 2 - 1;
@@ -33,7 +33,7 @@ describe('gradient-boosted trees', () => {
   });
 
   it('bins: at most 64 per feature, cut at the training quantiles; few distinct values are cut between each', () => {
-    const random = new Random('bins');
+    const random = new SeededRandom('bins');
     const n = 5000;
     const x = new Float64Array(n * 2);
     for (let i = 0; i < n; i++) {
@@ -73,7 +73,7 @@ describe('gradient-boosted trees', () => {
   });
 
   it('is deterministic for a seed, and the seed matters (row subsampling)', () => {
-    const random = new Random('det');
+    const random = new SeededRandom('det');
     const n = 1500;
     const x = new Float64Array(n * 3);
     const y = new Uint8Array(n);
@@ -87,7 +87,7 @@ describe('gradient-boosted trees', () => {
   });
 
   it('early stopping keeps the trees up to the best validation loss; typed-array scoring equals the plain one', () => {
-    const random = new Random('noise');
+    const random = new SeededRandom('noise');
     const n = 2000;
     const x = new Float64Array(n * 2);
     const y = new Uint8Array(n);

@@ -1,6 +1,6 @@
 import { AppError } from '../../../shared/errors.ts';
 import { sigmoid, softplus } from './logistic.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../random.ts';
 
 /**
  * Gradient-boosted trees for log loss, histogram-based (the LightGBM/XGBoost "hist" recipe, small):
@@ -122,7 +122,7 @@ export function fitGbm(x: Float64Array, y: ArrayLike<number>, options: GbmOption
   if (!(o.subsample > 0 && o.subsample <= 1)) throw new AppError('validation', 'A subamostra deve estar entre 0 e 1.', { field: 'subsample' });
   if (!(o.trees >= 1)) throw new AppError('validation', 'O número de árvores deve ser pelo menos 1.', { field: 'trees' });
   const bins = Math.min(MAX_BINS, Math.max(2, Math.floor(o.bins)));
-  const random = new Random(o.seed);
+  const random = new SeededRandom(o.seed);
 
   // The validation slice (stratified) comes out of the training rows: the caller's holdout stays unseen.
   const validation: number[] = [];

@@ -4,4 +4,3 @@ export * from './gbm.ts';
 export * from './metrics.ts';
 export * from './model.ts';
 export * from './report.ts';
-export { Random } from './random.ts';

@@ -3,12 +3,12 @@ import { describe, expect, it } from 'vitest';
 import { AppError } from '../../../shared/errors.ts';
 import { createDataset, encodeRows, fitEncoder, type NumericEncoding } from './dataset.ts';
 import { fitLogistic, logisticGradient, logisticObjective } from './logistic.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../random.ts';
 
 const logit = (p: number) => Math.log(p / (1 - p));
 
 function randomProblem(seed: string, n: number, p: number) {
-  const random = new Random(seed);
+  const random = new SeededRandom(seed);
   const x = new Float64Array(n * p);
   const y = new Uint8Array(n);
   for (let i = 0; i < n; i++) {
@@ -69,7 +69,7 @@ describe('logistic regression (IRLS)', () => {
   it('the gradient matches finite differences of the objective', () => {
     const { x, y } = randomProblem('gradient', 200, 4);
     const lambda = 0.7;
-    const random = new Random('point');
+    const random = new SeededRandom('point');
     for (let trial = 0; trial < 5; trial++) {
       const intercept = random.next() - 0.5;
       const weights = [0, 0, 0, 0].map(() => random.next() * 2 - 1);

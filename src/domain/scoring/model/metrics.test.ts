@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { auc, brier, calibration, gini, ks, logLoss } from './metrics.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../random.ts';
 
 /** Random scores with many ties (one decimal) and labels loosely tied to them. */
-function sample(random: Random, n: number): { scores: number[]; labels: number[] } {
+function sample(random: SeededRandom, n: number): { scores: number[]; labels: number[] } {
   const scores: number[] = [];
   const labels: number[] = [];
   for (let i = 0; i < n; i++) {
@@ -53,7 +53,7 @@ function gapAt(scores: number[], labels: number[], t: number, positives: number,
 
 describe('metrics', () => {
   it('AUC equals the pairwise definition (ties count ½) on random data with ties', () => {
-    const random = new Random('auc');
+    const random = new SeededRandom('auc');
     for (let trial = 0; trial < 30; trial++) {
       const { scores, labels } = sample(random, 5 + Math.floor(random.next() * 300));
       if (!labels.includes(0) || !labels.includes(1)) continue;
@@ -70,7 +70,7 @@ describe('metrics', () => {
   });
 
   it('KS equals a brute-force scan of every threshold, and its threshold reaches it', () => {
-    const random = new Random('ks');
+    const random = new SeededRandom('ks');
     for (let trial = 0; trial < 30; trial++) {
       const { scores, labels } = sample(random, 5 + Math.floor(random.next() * 300));
       const positives = labels.filter((l) => l === 1).length;

@@ -3,7 +3,7 @@ import { parse } from 'csv-parse/sync';
 import { describe, expect, it } from 'vitest';
 import { createDataset, type DataRow } from './dataset.ts';
 import { compilePredictor, evaluateModel, loadModel, predictProbability, stratifiedSplit, trainModel, type TrainedModel } from './model.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../random.ts';
 import { formatReport } from './report.ts';
 
 /** Statlog German Credit (test/fixtures/credit/README.md): 1,000 applicants, 700 good payers. */
@@ -12,7 +12,7 @@ const german = createDataset(germanRows, { outcome: 'bom_pagador', ignore: ['id'
 
 /** Rows with numbers, a category, missing values and a category level the model never saw. */
 function mixedRows(n: number, seed: string): DataRow[] {
-  const random = new Random(seed);
+  const random = new SeededRandom(seed);
   const rows: DataRow[] = [];
   for (let i = 0; i < n; i++) {
     const dias = Math.floor(random.next() * 720);
@@ -27,11 +27,11 @@ function mixedRows(n: number, seed: string): DataRow[] {
 describe('score models', () => {
   it('the holdout is stratified and seeded', () => {
     const y = new Uint8Array(1000).map((_, i) => (i % 10 < 3 ? 1 : 0));
-    const a = stratifiedSplit(y, 0.3, new Random('s'));
+    const a = stratifiedSplit(y, 0.3, new SeededRandom('s'));
     expect(a.test.length).toBe(300);
     expect(Array.from(a.test).filter((i) => y[i] === 1).length).toBe(90);
-    expect(stratifiedSplit(y, 0.3, new Random('s'))).toEqual(a);
-    expect(stratifiedSplit(y, 0.3, new Random('t')).test).not.toEqual(a.test);
+    expect(stratifiedSplit(y, 0.3, new SeededRandom('s'))).toEqual(a);
+    expect(stratifiedSplit(y, 0.3, new SeededRandom('t')).test).not.toEqual(a.test);
   });
 
   it('German Credit: the logistic regression reaches the published holdout AUC (~0.75–0.80)', () => {

@@ -4,7 +4,7 @@ import { compileEncoder, encodeRows, fitEncoder, subsetDataset, type DataRow, ty
 import { compiledRawScore, compileTrees, fitGbm, gbmRawScore, type GbmOptions, type GbmParameters } from './gbm.ts';
 import { fitLogistic, logisticLinear, sigmoid, type LogisticOptions, type LogisticParameters } from './logistic.ts';
 import { auc, brier, calibration, gini, ks, logLoss, type CalibrationRow } from './metrics.ts';
-import { Random } from './random.ts';
+import { SeededRandom } from '../../random.ts';
 
 /**
  * Training and using a score model on a tenant's own outcomes: a seeded stratified holdout, the
@@ -84,7 +84,7 @@ export function trainModel(dataset: Dataset, options: TrainOptions = {}): { mode
     throw new AppError('validation', `A coluna de resultado "${dataset.outcome}" tem um único valor em todas as ${n} linhas: não há o que aprender.`, { field: dataset.outcome });
   }
 
-  const { train, test } = stratifiedSplit(dataset.y, holdout, new Random(`${seed}:holdout`));
+  const { train, test } = stratifiedSplit(dataset.y, holdout, new SeededRandom(`${seed}:holdout`));
   const trainSet = subsetDataset(dataset, train);
   const testSet = holdout > 0 ? subsetDataset(dataset, test) : trainSet;
   if (trainSet.positives === 0 || trainSet.positives === trainSet.rows.length) {
@@ -128,7 +128,7 @@ export function trainModel(dataset: Dataset, options: TrainOptions = {}): { mode
 }
 
 /** Seeded stratified split: the same share of each outcome goes to the holdout. Indices ascending. */
-export function stratifiedSplit(y: ArrayLike<number>, fraction: number, random: Random): { train: Uint32Array; test: Uint32Array } {
+export function stratifiedSplit(y: ArrayLike<number>, fraction: number, random: SeededRandom): { train: Uint32Array; test: Uint32Array } {
   const train: number[] = [];
   const test: number[] = [];
   for (const label of [0, 1]) {

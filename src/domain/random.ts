@@ -1,11 +1,15 @@
-/** A small seeded PRNG (mulberry32): the same seed gives the same demo portfolio on every machine. */
+/**
+ * A small seeded PRNG (mulberry32 over a hashed seed): the same seed gives the same demo portfolio
+ * and the same model splits and subsamples on every machine.
+ */
 export class SeededRandom {
   private state: number;
 
-  constructor(seed: string) {
-    let h = 1779033703 ^ seed.length;
-    for (let i = 0; i < seed.length; i++) {
-      h = Math.imul(h ^ seed.charCodeAt(i), 3432918353);
+  constructor(seed: string | number) {
+    const text = String(seed);
+    let h = 1779033703 ^ text.length;
+    for (let i = 0; i < text.length; i++) {
+      h = Math.imul(h ^ text.charCodeAt(i), 3432918353);
       h = (h << 13) | (h >>> 19);
     }
     this.state = h >>> 0;
@@ -35,5 +39,16 @@ export class SeededRandom {
     let out = '';
     for (let i = 0; i < n; i++) out += String(this.int(0, 9));
     return out;
+  }
+
+  /** Fisher–Yates, in place. */
+  shuffle<T extends { length: number; [i: number]: number }>(items: T): T {
+    for (let i = items.length - 1; i > 0; i--) {
+      const j = Math.floor(this.next() * (i + 1));
+      const tmp = items[i]!;
+      items[i] = items[j]!;
+      items[j] = tmp;
+    }
+    return items;
   }
 }
