@@ -6,14 +6,17 @@ import { defineConfig } from 'vitest/config';
  * each test file in a fresh database.
  */
 const dbTests = ['src/**/*.db.test.ts', 'test/**/*.db.test.ts'];
+/** The web app in Debian's Chromium against the real server on the demo agency (PGlite), after a production build. */
+const browserTests = ['test/browser/**/*.browser.test.ts'];
 
 export default defineConfig({
   test: {
     testTimeout: 60_000,
     hookTimeout: 120_000,
     projects: [
-      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts'], exclude: dbTests } },
+      { extends: true, test: { name: 'unit', include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'web/src/**/*.test.ts'], exclude: [...dbTests, ...browserTests] } },
       { extends: true, test: { name: 'pglite', include: dbTests, env: { RECUPERA_TEST_DB: 'pglite' } } },
+      { extends: true, test: { name: 'browser', include: browserTests, expect: { poll: { timeout: 15_000 } }, env: { RECUPERA_TEST_DB: 'pglite' }, globalSetup: ['test/browser/build-web.ts'] } },
       { extends: true, test: { name: 'postgres', include: dbTests, env: { RECUPERA_TEST_DB: 'postgres' }, globalSetup: ['test/support/postgres-template.ts'] } },
     ],
   },

@@ -31,7 +31,7 @@ describe('service', () => {
   it('answers /health, /openapi.json and /docs without a session', async () => {
     const health = await app.inject({ method: 'GET', url: '/health' });
     expect(health.statusCode).toBe(200);
-    expect(health.json()).toEqual({ status: 'ok', database: t.db.kind, version: '0.1.0' });
+    expect(health.json()).toEqual({ status: 'ok', database: t.db.kind, version: '0.1.0', demo: true });
     const spec = (await app.inject({ method: 'GET', url: '/openapi.json' })).json();
     expect(spec.openapi).toBe('3.1.0');
     expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/debtors', '/api/debtors/{debtorId}/case', '/api/imports']));

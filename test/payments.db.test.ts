@@ -13,7 +13,7 @@ import { startStandInBureau, type StandInBureau } from '../src/features/escalati
 import { applyPayment } from '../src/features/negotiation/payments.ts';
 import { openTestDatabase, type TestDatabase } from './support/databases.ts';
 import { AS_OF, createTenant, type TenantFixture } from './support/factories.ts';
-import { bearer, loginAs, startServer } from './support/server.ts';
+import { NOW, bearer, loginAs, startServer } from './support/server.ts';
 
 /**
  * The issue's "done when", through the real server: an agreement's installments paid by a PIX
@@ -80,7 +80,7 @@ beforeAll(async () => {
       debtIds[external] = debt.id;
     }
   });
-  psp = await startStandInPsp({ key: PIX_KEY, merchantName: 'Lojas Horizonte', merchantCity: 'Sao Paulo' });
+  psp = await startStandInPsp({ key: PIX_KEY, merchantName: 'Lojas Horizonte', merchantCity: 'Sao Paulo', now: () => NOW }); // the PSP's clock is the server's (the tests' day), not the machine's
   bureauServer = await startStandInBureau({ noticeDelayDays: 1 });
   ({ app } = await startServer(t.db, { PIX_PSP_URL: psp.url, PIX_PSP_CLIENT_ID: psp.clientId, PIX_PSP_CLIENT_SECRET: psp.clientSecret, BUREAU_URL: bureauServer.url, BUREAU_API_KEY: bureauServer.apiKey }));
   await app.listen({ port: 0, host: '127.0.0.1' });

@@ -1,12 +1,13 @@
 import type { FastifyRequest } from 'fastify';
-import type { Actor } from '../features/auth/permissions.ts';
+import type { StaffActor } from '../features/auth/permissions.ts';
 import type { Database } from '../store/database.ts';
 import type { Config } from '../shared/config.ts';
 import { AppError } from '../shared/errors.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {
-    actor: Actor | null;
+    /** The staff member behind the session (the debtor portal authenticates its own sessions). */
+    actor: StaffActor | null;
   }
   interface FastifyContextConfig {
     /** Routes open without a session (health, login, docs). */
@@ -24,7 +25,7 @@ export interface ApiContext {
   now: () => Date;
 }
 
-export function actorOf(request: FastifyRequest): Actor {
+export function actorOf(request: FastifyRequest): StaffActor {
   if (!request.actor) throw new AppError('unauthenticated', 'Autenticação necessária.');
   return request.actor;
 }

@@ -2,6 +2,7 @@ import { auditRoutes } from '../features/audit/audit.routes.ts';
 import { balanceRoutes } from '../features/balances/balances.routes.ts';
 import { authRoutes } from '../features/auth/auth.routes.ts';
 import { creditorRoutes } from '../features/creditors/creditors.routes.ts';
+import { dashboardRoutes } from '../features/dashboard/dashboard.routes.ts';
 import { debtorRoutes } from '../features/debtors/debtors.routes.ts';
 import { debtRoutes } from '../features/debts/debts.routes.ts';
 import { dossierRoutes } from '../features/dunning/dossier.routes.ts';
@@ -11,6 +12,7 @@ import { paymentRoutes } from '../features/payments/payments.routes.ts';
 import { webhookRoutes } from '../features/dunning/webhooks.routes.ts';
 import { importRoutes } from '../features/imports/imports.routes.ts';
 import { negotiationRoutes } from '../features/negotiation/negotiation.routes.ts';
+import { portalRoutes } from '../features/portal/portal.routes.ts';
 import { portfolioRoutes } from '../features/portfolios/portfolios.routes.ts';
 import { userRoutes } from '../features/users/users.routes.ts';
 import { scoringRoutes } from '../features/scoring/scoring.routes.ts';
@@ -19,7 +21,7 @@ import type { ApiContext, App } from './context.ts';
 
 /** Every feature's routes; the cross-tenant test walks all of them through the OpenAPI document. */
 export async function registerRoutes(app: App, context: ApiContext): Promise<void> {
-  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, negotiationRoutes, paymentRoutes, escalationRoutes, scoringRoutes, workspaceRoutes, webhookRoutes, userRoutes, auditRoutes]) {
+  for (const register of [authRoutes, creditorRoutes, portfolioRoutes, debtorRoutes, debtRoutes, balanceRoutes, importRoutes, dunningRoutes, dossierRoutes, negotiationRoutes, paymentRoutes, escalationRoutes, scoringRoutes, workspaceRoutes, webhookRoutes, userRoutes, auditRoutes, portalRoutes, dashboardRoutes]) {
     await register(app, context);
   }
 }

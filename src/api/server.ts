@@ -12,6 +12,7 @@ import type { Database } from '../store/database.ts';
 import { SESSION_COOKIE, type ApiContext, type App } from './context.ts';
 import { sendProblem, toAppError } from './problem.ts';
 import { registerRoutes } from './routes.ts';
+import { isApiPath, registerWebApp, sendAppShell } from './web-app.ts';
 import { z } from './zod.ts';
 
 export const API_VERSION = '0.1.0';
@@ -23,6 +24,8 @@ export interface ServerOptions {
   today?: () => string;
   /** The current instant (contact windows of the work queue); a parameter so tests can pin it. */
   now?: () => Date;
+  /** Serve the built web app (web/dist) on the same origin; default true when it has been built. */
+  serveWebApp?: boolean;
 }
 
 function bearerToken(authorization: string | undefined, cookie: string | undefined): string | null {
@@ -45,7 +48,10 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   app.decorateRequest('actor', null);
 
   app.setErrorHandler((error, request, reply) => sendProblem(reply, toAppError(error, request)));
-  app.setNotFoundHandler((request, reply) => sendProblem(reply, new AppError('not_found', `Rota ${request.method} ${request.url.split('?')[0]} não existe.`)));
+  app.setNotFoundHandler((request, reply) => {
+    if (webApp && sendAppShell(request, reply)) return;
+    sendProblem(reply, new AppError('not_found', `Rota ${request.method} ${request.url.split('?')[0]} não existe.`));
+  });
 
   await app.register(fastifyRateLimit, { global: false });
   await app.register(fastifyMultipart, { limits: { fileSize: config.MAX_UPLOAD_MB * 1024 * 1024, files: 1, fields: 20 } });
@@ -69,8 +75,10 @@ export async function buildServer(options: ServerOptions): Promise<App> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
+  // The web app's files and pages are public; every API route but the public ones needs a session.
+  const webApp = options.serveWebApp === false ? false : await registerWebApp(app);
   app.addHook('onRequest', async (request) => {
-    if (request.routeOptions.config?.public || request.url.startsWith('/docs')) return;
+    if (request.routeOptions.config?.public || request.url.startsWith('/docs') || !isApiPath(request.url)) return;
     const token = bearerToken(request.headers.authorization, request.headers.cookie);
     if (!token) throw new AppError('unauthenticated', 'Autenticação necessária: envie Authorization: Bearer <token>.');
     request.actor = await authenticate(db, token, request.ip);
@@ -86,7 +94,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
         tags: ['sistema'],
         summary: 'Saúde do serviço e do banco',
         security: [],
-        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string() }) },
+        response: { 200: z.object({ status: z.literal('ok'), database: z.enum(['pglite', 'postgres']), version: z.string(), demo: z.boolean().describe('A agência de demonstração é semeada (o login mostra as contas de teste)') }) },
       },
     },
     async () => {
@@ -95,7 +103,7 @@ export async function buildServer(options: ServerOptions): Promise<App> {
       } catch (error) {
         throw new AppError('database_busy', 'O banco de dados não responde.', { cause: error });
       }
-      return { status: 'ok' as const, database: db.kind, version: API_VERSION };
+      return { status: 'ok' as const, database: db.kind, version: API_VERSION, demo: config.SEED_DEMO };
     },
   );
   app.get('/openapi.json', { config: { public: true }, schema: { hide: true } }, async () => app.swagger());

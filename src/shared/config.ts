@@ -53,6 +53,28 @@ const schema = z.object({
   BUREAU_NAME: z.string().default('serasa'),
   /** Login attempts allowed per minute and client address. */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
+  // ── Debtor portal (docs/portal.md). A CPF is no secret and the second factor — a birth date —
+  // has only some 30,000 likely values, so the limits below, counted in the database (they hold
+  // across processes), are what keeps anyone from guessing a person's date or walking through CPFs.
+  /** Minutes a portal session lasts without use: it shows personal and financial data, often on a shared phone. */
+  PORTAL_SESSION_IDLE_MINUTES: z.coerce.number().int().positive().default(30),
+  /** Hours a portal session lasts at most, however active. */
+  PORTAL_SESSION_MAX_HOURS: z.coerce.number().positive().default(4),
+  /** The window of the portal's attempt counters, in minutes. */
+  PORTAL_RATE_WINDOW_MINUTES: z.coerce.number().int().positive().default(15),
+  /** Failed identifications and code requests per document in the window before 429: 5 per 15 min lets a person mistype, and an attacker ~20 guesses an hour. */
+  PORTAL_MAX_ATTEMPTS_PER_DOCUMENT: z.coerce.number().int().positive().default(5),
+  /** The same per day (24 h): caps a slow attack on one person's birth date at 20 guesses a day (years for the whole range of dates). */
+  PORTAL_MAX_ATTEMPTS_PER_DOCUMENT_PER_DAY: z.coerce.number().int().positive().default(20),
+  /** Identification attempts per client address in the window, whatever the document: stops walking through CPFs from one address. */
+  PORTAL_MAX_ATTEMPTS_PER_IP: z.coerce.number().int().positive().default(20),
+  /** Privacy requests (LGPD form) per client address in the window: the form is public, it must not become a spam gate. */
+  PORTAL_MAX_PRIVACY_REQUESTS_PER_IP: z.coerce.number().int().positive().default(5),
+  /** Minutes a one-time code is valid, and the wrong tries it survives: 5 tries of a 6-digit code is a 1 in 200,000 chance. */
+  PORTAL_CODE_TTL_MINUTES: z.coerce.number().int().positive().default(10),
+  PORTAL_CODE_MAX_TRIES: z.coerce.number().int().positive().default(5),
+  /** Show prescribed debts in the portal (a passive listing the debtor asks for); off by default: STJ REsp 2.088.100, Tema 1.264 pending. */
+  PORTAL_SHOW_PRESCRIBED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof schema> & { pgliteDir: string; lettersDir: string };

@@ -14,6 +14,15 @@ export interface TenantTable {
   slug: string;
   name: string;
   created_at: CreatedAt;
+  /** The agency's public contact (portal pages, privacy notice) and its encarregado (DPO, LGPD art. 41). */
+  document: ColumnType<string | null, string | null | undefined, string | null>;
+  phone: ColumnType<string | null, string | null | undefined, string | null>;
+  email: ColumnType<string | null, string | null | undefined, string | null>;
+  website: ColumnType<string | null, string | null | undefined, string | null>;
+  address: ColumnType<string | null, string | null | undefined, string | null>;
+  dpo_name: ColumnType<string | null, string | null | undefined, string | null>;
+  dpo_email: ColumnType<string | null, string | null | undefined, string | null>;
+  dpo_phone: ColumnType<string | null, string | null | undefined, string | null>;
 }
 
 export interface CreditorTable {
@@ -748,6 +757,70 @@ export interface CallScriptTable {
   updated_at: Generated<Date>;
 }
 
+export interface PortalSessionTable {
+  id: string;
+  tenant_id: string;
+  debtor_id: string;
+  method: 'birth_date' | 'code';
+  created_at: CreatedAt;
+  last_seen_at: Generated<Date>;
+  expires_at: Date;
+  max_expires_at: Date;
+  revoked_at: Date | null;
+  ip: string | null;
+  user_agent: string | null;
+}
+
+export type PortalCodeChannel = 'email' | 'sms';
+
+export interface PortalCodeTable {
+  tenant_id: string;
+  id: Generated<string>;
+  debtor_id: string;
+  channel: PortalCodeChannel;
+  contact_point_id: string | null;
+  salt: string;
+  code_sha256: string;
+  expires_at: Date;
+  attempts: Generated<number>;
+  used_at: Date | null;
+  send_status: Generated<'pending' | 'sent' | 'failed' | 'not_configured'>;
+  send_error: string | null;
+  provider_id: string | null;
+  ip: string | null;
+  created_at: CreatedAt;
+}
+
+export interface PortalAttemptTable {
+  id: Generated<number>;
+  kind: 'document' | 'ip' | 'privacy_ip';
+  key: string;
+  at: Generated<Date>;
+}
+
+export const DATA_SUBJECT_REQUEST_KINDS = ['access', 'correction', 'deletion', 'anonymization', 'portability', 'information'] as const;
+export type DataSubjectRequestKind = (typeof DATA_SUBJECT_REQUEST_KINDS)[number];
+
+export interface DataSubjectRequestTable {
+  tenant_id: string;
+  id: Generated<string>;
+  protocol: Generated<string>;
+  debtor_id: string | null;
+  identity_verified: boolean;
+  document: string;
+  name: string;
+  email: string | null;
+  phone: string | null;
+  kind: DataSubjectRequestKind;
+  message: string | null;
+  status: Generated<'received' | 'in_progress' | 'answered' | 'refused'>;
+  channel: 'portal' | 'staff';
+  received_at: Generated<Date>;
+  due_on: string;
+  ip: string | null;
+  created_by: string | null;
+}
+
 export interface Schema {
   tenants: TenantTable;
   creditors: CreditorTable;
@@ -794,6 +867,10 @@ export interface Schema {
   case_assignments: CaseAssignmentTable;
   dispositions: DispositionTable;
   call_scripts: CallScriptTable;
+  portal_sessions: PortalSessionTable;
+  portal_codes: PortalCodeTable;
+  portal_attempts: PortalAttemptTable;
+  data_subject_requests: DataSubjectRequestTable;
 }
 
 export type Debt = Selectable<DebtTable>;
@@ -814,3 +891,4 @@ export type CollectionAccount = Selectable<CollectionAccountTable>;
 export type Charge = Selectable<ChargeTable>;
 export type BureauListing = Selectable<BureauListingTable>;
 export type Protest = Selectable<ProtestTable>;
+export type DataSubjectRequest = Selectable<DataSubjectRequestTable>;

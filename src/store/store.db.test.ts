@@ -6,7 +6,9 @@ import type { Schema } from './schema.ts';
 
 /** Every column of every table, as the query-builder types declare them: the compiler forces this list to be complete. */
 const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } = {
-  tenants: { id: true, slug: true, name: true, created_at: true },
+  tenants: {
+    id: true, slug: true, name: true, created_at: true, document: true, phone: true, email: true, website: true, address: true, dpo_name: true, dpo_email: true, dpo_phone: true,
+  },
   creditors: {
     tenant_id: true, id: true, legal_name: true, trade_name: true, document: true, document_kind: true, business_kind: true, street: true,
     number: true, complement: true, district: true, city: true, uf: true, cep: true, email: true, phone: true, website: true, created_at: true, updated_at: true,
@@ -121,6 +123,16 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
     callback_at: true, note: true, at: true,
   },
   call_scripts: { tenant_id: true, id: true, portfolio_id: true, stage: true, body: true, updated_by: true, updated_at: true },
+  portal_sessions: { id: true, tenant_id: true, debtor_id: true, method: true, created_at: true, last_seen_at: true, expires_at: true, max_expires_at: true, revoked_at: true, ip: true, user_agent: true },
+  portal_codes: {
+    tenant_id: true, id: true, debtor_id: true, channel: true, contact_point_id: true, salt: true, code_sha256: true, expires_at: true, attempts: true, used_at: true,
+    send_status: true, send_error: true, provider_id: true, ip: true, created_at: true,
+  },
+  portal_attempts: { id: true, kind: true, key: true, at: true },
+  data_subject_requests: {
+    tenant_id: true, id: true, protocol: true, debtor_id: true, identity_verified: true, document: true, name: true, email: true, phone: true, kind: true,
+    message: true, status: true, channel: true, received_at: true, due_on: true, ip: true, created_by: true,
+  },
   daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_due_date: true, cursor_portfolio_id: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
 };
 

@@ -21,7 +21,8 @@ export async function recordAccess(
       route: entry.route ?? null,
       subject_ids: [...new Set(entry.subjectIds ?? [])],
       ip: actor.ip ?? null,
-      details: JSON.stringify(entry.details ?? {}),
+      // A debtor in the portal has no user: the entry names the portal session it came through.
+      details: JSON.stringify(actor.role === 'debtor' ? { ...entry.details, via: 'portal', debtorId: actor.debtorId, portalSession: actor.sessionRef } : (entry.details ?? {})),
     })
     .execute();
 }

@@ -1,7 +1,7 @@
 import { SESSION_COOKIE, actorOf, type ApiContext, type App } from '../../api/context.ts';
 import { z } from '../../api/zod.ts';
 import { ROLES } from '../../store/schema.ts';
-import { ROLE_PERMISSIONS } from './permissions.ts';
+import { ROLE_LABELS, ROLE_PERMISSIONS, scopeOf } from './permissions.ts';
 import { login, logout } from './sessions.ts';
 
 const sessionUser = z.object({
@@ -63,12 +63,24 @@ export async function authRoutes(app: App, { db, config }: ApiContext) {
       schema: {
         tags: ['autenticação'],
         summary: 'Quem sou eu e o que posso fazer',
-        response: { 200: z.object({ userId: z.uuid(), tenantId: z.uuid(), role: z.enum(ROLES), creditorId: z.uuid().nullable(), permissions: z.array(z.string()) }) },
+        response: {
+          200: z.object({
+            userId: z.uuid(), name: z.string(), email: z.string(), tenantId: z.uuid(), tenantSlug: z.string(), tenantName: z.string(),
+            role: z.enum(ROLES), roleLabel: z.string(), creditorId: z.uuid().nullable(), permissions: z.array(z.string()),
+          }),
+        },
       },
     },
     async (request) => {
       const actor = actorOf(request);
-      return { userId: actor.userId, tenantId: actor.tenantId, role: actor.role, creditorId: actor.creditorId, permissions: [...ROLE_PERMISSIONS[actor.role]] };
+      // The user's own name and agency, for the web app's header (no permission needed to know who you are).
+      const who = await db.scoped(scopeOf(actor), ({ db: q }) =>
+        q.selectFrom('users').innerJoin('tenants', 'tenants.id', 'users.tenant_id').select(['users.name', 'users.email', 'tenants.slug', 'tenants.name as tenantName']).where('users.id', '=', actor.userId).executeTakeFirstOrThrow(),
+      );
+      return {
+        userId: actor.userId, name: who.name, email: who.email, tenantId: actor.tenantId, tenantSlug: who.slug, tenantName: who.tenantName,
+        role: actor.role, roleLabel: ROLE_LABELS[actor.role], creditorId: actor.creditorId, permissions: [...ROLE_PERMISSIONS[actor.role]],
+      };
     },
   );
 }

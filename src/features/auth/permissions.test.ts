@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { can, PERMISSIONS, requirePermission, ROLE_PERMISSIONS, type Actor } from './permissions.ts';
+import type { Role } from '../../store/schema.ts';
+import { can, PERMISSIONS, requirePermission, ROLE_PERMISSIONS } from './permissions.ts';
 
 describe('permission matrix', () => {
   it('is exactly the table written in docs/security.md', () => {
@@ -15,7 +16,7 @@ describe('permission matrix', () => {
       const cells = row.split('|').slice(1, -1).map((c) => c.trim());
       const permission = cells[0]!.replaceAll('`', '') as (typeof PERMISSIONS)[number];
       roles.forEach((role, i) => {
-        expect(cells[i + 1] === '✓', `${role} × ${permission}`).toBe(ROLE_PERMISSIONS[role as Actor['role']].has(permission));
+        expect(cells[i + 1] === '✓', `${role} × ${permission}`).toBe(ROLE_PERMISSIONS[role as Role].has(permission));
       });
     }
   });

@@ -20,6 +20,7 @@ export const PERMISSIONS = [
   'payments.write', 'promises.write', 'documents.send',
   'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
   'segments.write', 'models.write', 'distribution.write', 'queue.work', 'supervision.read',
+  'dashboard.read',
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -32,16 +33,16 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     ...READ_ALL, 'creditors.write', 'portfolios.write', 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'users.read', 'schedules.read', 'schedules.write',
     'policies.read', 'policies.write', 'offers.simulate', 'agreements.write', 'agreements.approve', 'payments.write', 'promises.write', 'documents.send',
     'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
-    'segments.write', 'models.write', 'distribution.write', 'queue.work', 'supervision.read',
+    'segments.write', 'models.write', 'distribution.write', 'queue.work', 'supervision.read', 'dashboard.read',
   ]),
   analyst: new Set([
     ...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'schedules.read',
     'policies.read', 'offers.simulate', 'agreements.write', 'payments.write', 'promises.write', 'documents.send',
-    'charges.issue', 'payments.reconcile',
+    'charges.issue', 'payments.reconcile', 'dashboard.read',
   ]),
   collector: new Set([...READ_ALL, 'schedules.read', 'policies.read', 'offers.simulate', 'promises.write', 'charges.issue', 'queue.work']),
-  creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read', 'policies.read']),
-  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read', 'policies.read', 'supervision.read']),
+  creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read', 'policies.read', 'dashboard.read']),
+  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read', 'policies.read', 'supervision.read', 'dashboard.read']),
 };
 
 export const ROLE_LABELS: Record<Role, string> = {
@@ -53,8 +54,8 @@ export const ROLE_LABELS: Record<Role, string> = {
   auditor: 'Auditor / DPO',
 };
 
-/** Who is acting: every application function receives it explicitly. */
-export interface Actor {
+/** A member of the agency's staff, signed in with a session (`users` row, one of the ROLES). */
+export interface StaffActor {
   userId: string;
   tenantId: string;
   role: Role;
@@ -63,14 +64,50 @@ export interface Actor {
   ip?: string | undefined;
 }
 
+/**
+ * The debtor acting on their own case through the self-service portal (src/features/portal).
+ * Not a staff role: a debtor is never a `users` row, so `role` is the fixed pseudo-role
+ * 'debtor' (outside ROLES and users.role) with exactly PORTAL_PERMISSIONS, and `userId` is null,
+ * so nothing they do is written as some user's act — the timeline records the debtor
+ * (actor_kind 'debtor') and the audit log the portal session. Row-level security scopes them to
+ * the tenant like anyone; the portal's routes check that every id belongs to `debtorId`.
+ */
+export interface PortalActor {
+  userId: null;
+  tenantId: string;
+  role: 'debtor';
+  creditorId: null;
+  ip?: string | undefined;
+  debtorId: string;
+  /** The portal session (its token's SHA-256 prefix), for the audit trail. */
+  sessionRef: string;
+}
+
+/** Who is acting: every application function receives it explicitly. */
+export type Actor = StaffActor | PortalActor;
+
+/**
+ * What a debtor may do in the portal: read their own balances and documents, simulate the
+ * policy's offers, create and accept an agreement (agreements.write) and issue its charges.
+ */
+export const PORTAL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>(['debts.read', 'offers.simulate', 'agreements.write', 'charges.issue']);
+
+const labelOf = (role: Actor['role']) => (role === 'debtor' ? 'Devedor (portal)' : ROLE_LABELS[role]);
+
 export function can(actor: Pick<Actor, 'role'>, permission: Permission): boolean {
-  return ROLE_PERMISSIONS[actor.role].has(permission);
+  return (actor.role === 'debtor' ? PORTAL_PERMISSIONS : ROLE_PERMISSIONS[actor.role]).has(permission);
 }
 
 export function requirePermission(actor: Pick<Actor, 'role'>, permission: Permission): void {
   if (!can(actor, permission)) {
-    throw new AppError('forbidden', `O perfil ${ROLE_LABELS[actor.role]} não tem a permissão ${permission}.`);
+    throw new AppError('forbidden', `O perfil ${labelOf(actor.role)} não tem a permissão ${permission}.`);
   }
+}
+
+/** The staff user behind an actor, for what only staff do (queues, dispositions): a debtor in the portal is refused. */
+export function staffUserId(actor: Actor): string {
+  if (actor.userId === null) throw new AppError('forbidden', 'Disponível só para a equipe da assessoria.');
+  return actor.userId;
 }
 
 export function scopeOf(actor: Actor) {

@@ -2,7 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import { AppError } from '../../shared/errors.ts';
 import type { Database } from '../../store/database.ts';
 import type { Role } from '../../store/schema.ts';
-import type { Actor } from './permissions.ts';
+import type { StaffActor } from './permissions.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 
 /** Opaque bearer tokens: 32 random bytes; only their SHA-256 is stored, so a database leak yields no session. */
@@ -53,7 +53,7 @@ export async function login(
 }
 
 /** The actor behind a bearer token, or an error if it is unknown, expired, revoked or its user disabled. */
-export async function authenticate(db: Database, token: string, ip?: string): Promise<Actor> {
+export async function authenticate(db: Database, token: string, ip?: string): Promise<StaffActor> {
   const row = await db.system(({ db: q }) =>
     q
       .selectFrom('sessions as s')

@@ -17,7 +17,8 @@ export async function appendEvent(
       creditor_id: event.creditorId ?? null,
       debt_id: event.debtId ?? null,
       type: event.type,
-      actor_kind: actor ? 'user' : 'system',
+      // A debtor in the self-service portal acts as the debtor, never as a user.
+      actor_kind: !actor ? 'system' : actor.role === 'debtor' ? 'debtor' : 'user',
       actor_user_id: actor?.userId ?? null,
       data: JSON.stringify(event.data ?? {}),
     })

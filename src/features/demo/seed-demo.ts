@@ -1,13 +1,17 @@
 import { Readable } from 'node:stream';
-import type { IsoDate } from '../../domain/dates.ts';
+import { instantAt } from '../../domain/compliance/local-time.ts';
+import { formatDateBR, type IsoDate } from '../../domain/dates.ts';
 import type { Database } from '../../store/database.ts';
+import { seedShippedSeries } from '../indices/shipped-series.ts';
 import { runImport, type ImportReport } from '../imports/run-import.ts';
 import { insertUser } from '../users/users.ts';
 import { runScoring } from '../scoring/score-run.ts';
 import { distributeCases } from '../workspace/distribution.ts';
 import { seedDemoDunning } from './demo-dunning.ts';
 import { seedDemoWorkspace } from './demo-workspace.ts';
-import { generateDemo } from './generate-demo.ts';
+import { seedDemoHistory } from './demo-history.ts';
+import { placementDays, splitByPlacement } from './demo-placement.ts';
+import { DEMO_SEED, generateDemo } from './generate-demo.ts';
 
 export interface SeedResult {
   tenantId: string;
@@ -67,27 +71,77 @@ export async function seedDemo(db: Database, options: { asOf: IsoDate; seed?: st
     return { tenantId: tenant.id, creditors };
   });
 
+  // The creditors' files, batch by batch (remessas), oldest first; each import and its debts are then
+  // dated on the batch's day, so the demo has a past (docs/dashboard.md, "A demonstração").
+  const days = placementDays(options.asOf);
+  const batches = Object.values(setup.creditors).flatMap((creditor) =>
+    creditor.portfolios.flatMap((portfolio) => splitByPlacement(portfolio.csv, days, DUE_COLUMN).map((batch) => ({ creditor, portfolio, ...batch }))),
+  );
   const imports: ImportReport[] = [];
-  for (const creditor of Object.values(setup.creditors)) {
-    for (const portfolio of creditor.portfolios) {
-      options.onProgress?.(`importando ${portfolio.name}…`);
-      imports.push(
-        await runImport({
-          db,
-          scope: { tenantId: setup.tenantId },
-          creditorId: creditor.id,
-          portfolioId: portfolio.id,
-          fileName: `demo-${portfolio.name.toLowerCase().replace(/\W+/g, '-')}.csv`,
-          input: Readable.from([Buffer.from(portfolio.csv, 'utf8')]),
-          asOf: options.asOf,
-          via: 'demo',
-        }),
-      );
+  const placed: Array<{ importId: string; day: IsoDate }> = [];
+  for (const day of days) {
+    const mine = batches.filter((b) => b.day === day);
+    if (mine.length) options.onProgress?.(`importando as remessas de ${formatDateBR(day)}…`);
+    for (const batch of mine) {
+      const report = await runImport({
+        db,
+        scope: { tenantId: setup.tenantId },
+        creditorId: batch.creditor.id,
+        portfolioId: batch.portfolio.id,
+        fileName: `demo-${batch.portfolio.name.toLowerCase().replace(/\W+/g, '-')}-${day}.csv`,
+        input: Readable.from([Buffer.from(batch.csv, 'utf8')]),
+        asOf: options.asOf,
+        via: 'demo',
+      });
+      imports.push(report);
+      placed.push({ importId: report.importId, day });
     }
   }
+  await datePlacements(db, setup.tenantId, placed);
+  // Six months of collection before asOf: messages, calls, promises, agreements and payments.
+  // (The history's balances need the index series: loaded as `recupera serve` does, when missing.)
+  await seedShippedSeries(db);
+  options.onProgress?.('gerando o histórico de cobrança…');
+  await seedDemoHistory(db, setup.tenantId, { asOf: options.asOf, start: days[0]!, seed: `${options.seed ?? DEMO_SEED}:historico` });
   // Scores, segments and collectors from day one: the demo's cases are in queues before the first daily run.
   options.onProgress?.('pontuando e distribuindo os casos…');
+  // Planner statistics after the bulk load (PGlite has no autovacuum): scoring's grouped passes run ten times faster with them.
+  await db.system(({ sql }) => sql.exec('analyze'));
   await runScoring(db, options.asOf, { tenantIds: [setup.tenantId] });
   await distributeCases(db, setup.tenantId, options.asOf);
   return { tenantId: setup.tenantId, created: true, imports, users: plan.users.map((u) => u.email), password: plan.password };
+}
+
+/** The column of the due date (vencimento) in the demo's CSV rows. */
+const DUE_COLUMN = 19;
+
+/**
+ * Dates each batch's import, debts, debtors and contacts on the day the creditor placed them (09:00
+ * in Brasília): the importer wrote them with the clock of the seed. A debtor and its contacts date
+ * from its first debt. (The timeline's "debts.imported" events keep the seed's clock: events are
+ * append-only.)
+ */
+async function datePlacements(db: Database, tenantId: string, placed: ReadonlyArray<{ importId: string; day: IsoDate }>): Promise<void> {
+  const at = placed.map((p) => instantAt(p.day, 9 * 60, 'America/Sao_Paulo').toISOString());
+  await db.scoped({ tenantId }, async ({ sql }) => {
+    const ids = placed.map((p) => p.importId);
+    await sql.query(
+      `update imports i set started_at = x.at, finished_at = x.at + interval '40 seconds' from unnest($1::uuid[], $2::timestamptz[]) as x (id, at) where i.id = x.id`,
+      [ids, at],
+    );
+    await sql.query(
+      `update debts d set created_at = x.at, updated_at = x.at, status_changed_at = x.at from unnest($1::uuid[], $2::timestamptz[]) as x (id, at)
+       where d.tenant_id = $3 and d.import_id = x.id`,
+      [ids, at, tenantId],
+    );
+    await sql.query(
+      `update debtors r set created_at = f.at, updated_at = f.at
+       from (select debtor_id, min(created_at) as at from debts where tenant_id = $1 group by debtor_id) f where r.tenant_id = $1 and r.id = f.debtor_id`,
+      [tenantId],
+    );
+    await sql.query(
+      `update contact_points c set created_at = r.created_at, updated_at = r.created_at from debtors r where c.tenant_id = $1 and r.tenant_id = $1 and r.id = c.debtor_id`,
+      [tenantId],
+    );
+  });
 }

@@ -104,7 +104,7 @@ export async function dispatchDue(db: Database, options: DispatchOptions): Promi
   const summary: DispatchSummary = { sent: 0, failed: 0, retrying: 0, unknown: 0, deferred: 0, blocked: 0, stopped: 0 };
   const enabled = options.channels.map((c) => c.channel);
   if (enabled.length === 0) return summary;
-  const tenants = await db.system(async ({ sql }) => (await sql.query<{ id: string; name: string }>('select id, name from tenants order by id')).rows);
+  const tenants = await db.system(async ({ sql }) => (await sql.query<{ id: string; name: string; slug: string }>('select id, name, slug from tenants order by id')).rows);
   let indices: IndexSet | undefined;
   for (const tenant of tenants) {
     summary.unknown += await markStuckDeliveries(db, tenant.id, options);
@@ -138,7 +138,7 @@ export async function dispatchDue(db: Database, options: DispatchOptions): Promi
 }
 
 /** One transaction: lock a batch of due actions, run the guard, and commit a delivery for each allowed one. Null when none is left. */
-async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, enabled: DispatchChannel[], indices: IndexSet, options: DispatchOptions, summary: DispatchSummary): Promise<Claim[] | null> {
+async function claimBatch(sql: SqlClient, tenant: { id: string; name: string; slug: string }, enabled: DispatchChannel[], indices: IndexSet, options: DispatchOptions, summary: DispatchSummary): Promise<Claim[] | null> {
   const today = localTime(options.now, 'America/Sao_Paulo').date;
   const { rows: actions } = await sql.query<PlannedAction>(
     `select id, debt_id, installment_id, debtor_id, creditor_id, channel, stage, template, attempts from actions
@@ -272,7 +272,8 @@ async function claimBatch(sql: SqlClient, tenant: { id: string; name: string }, 
       ...(installment
         ? { installment: { agreementNumber: installment.agreement_number, number: installment.number, count: installment.installment_count, dueDate: installment.due_date, amountCents: installment.amount_cents - installment.paid_cents, interestCents: installment.interest_cents } }
         : {}),
-      portalUrl: `${options.publicUrl.replace(/\/$/, '')}/portal`,
+      // the agency's own portal page (web/src/portal): the debtor identifies there and sees this debt
+      portalUrl: `${options.publicUrl.replace(/\/$/, '')}/portal/${tenant.slug}`,
       agency: options.agency ?? { name: tenant.name, phone: '' },
     };
     let text: string;

@@ -21,6 +21,7 @@ import { dispatchDue } from './dispatch.ts';
  * real SMTP server for e-mail, files for SMS and WhatsApp, the print house's PDF batches of
  * letters under cartas/, calls as tasks whose results a simulated dialer reports) — with
  * seeded debtor responses (some pay, some dispute, some ask not to be contacted on a channel).
+ * The demo comes with six months of history before `from`; the report counts only the simulated days.
  * Nothing touches the agency's own database.
  */
 export interface SimulationOptions {
@@ -44,6 +45,10 @@ export interface SimulationReport {
   emails: number;
   calls: { answered: number; unanswered: number };
 }
+
+/** The actions of the simulated days ($1 = from): planned by them, or planned by the demo's history and sent in them. */
+const SIMULATED = `(run_date >= $1::date or exists (select 1 from deliveries d where d.tenant_id = actions.tenant_id and d.action_id = actions.id and d.attempted_at >= ($1::date - interval '1 day')
+  and (d.attempted_at at time zone 'America/Sao_Paulo')::date >= $1::date))`;
 
 export async function simulate(options: SimulationOptions): Promise<SimulationReport> {
   const rnd = new SeededRandom(options.seed ?? 'simulacao');
@@ -84,7 +89,7 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
       }
       // Responses of the people who heard from us today.
       const sentToday = await db.system(async ({ sql }) =>
-        (await sql.query<{ id: string; debtor_id: string; channel: string }>(`select id, debtor_id, channel from actions where status = 'sent' order by id`)).rows.filter((a) => !answered.has(a.id)),
+        (await sql.query<{ id: string; debtor_id: string; channel: string }>(`select id, debtor_id, channel from actions where status = 'sent' and ${SIMULATED} order by id`, [options.from])).rows.filter((a) => !answered.has(a.id)),
       );
       for (const a of sentToday) answered.add(a.id);
       const reached = [...new Map(sentToday.map((a) => [a.debtor_id, a])).values()];
@@ -108,11 +113,12 @@ export async function simulate(options: SimulationOptions): Promise<SimulationRe
     }
     const byStep = await db.system(async ({ sql }) =>
       (await sql.query<{ step: string; channel: string; status: string; n: number }>(
-        `select step_id as step, channel, status, count(*)::int as n from actions group by 1, 2, 3 order by 1, 3`,
+        `select step_id as step, channel, status, count(*)::int as n from actions where ${SIMULATED} group by 1, 2, 3 order by 1, 3`,
+        [options.from],
       )).rows,
     );
     const failures = await db.system(async ({ sql }) =>
-      (await sql.query<{ reason: string; n: number }>(`select case when status = 'failed' then reason else rule end as reason, count(*)::int as n from actions where status in ('failed', 'blocked') group by 1 order by 2 desc limit 5`)).rows,
+      (await sql.query<{ reason: string; n: number }>(`select case when status = 'failed' then reason else rule end as reason, count(*)::int as n from actions where status in ('failed', 'blocked') and ${SIMULATED} group by 1 order by 2 desc limit 5`, [options.from])).rows,
     );
     return { from: options.from, to: day, byStep, failures, paidDebtors, disputes, optOuts, mailbox, emails, calls };
   } finally {

@@ -39,7 +39,7 @@ export function railsFromConfig(config: ApiContext['config']): PaymentRails {
   };
 }
 
-export async function paymentRoutes(app: App, { db, config, today }: ApiContext) {
+export async function paymentRoutes(app: App, { db, config, today, now }: ApiContext) {
   const rails = railsFromConfig(config);
 
   app.get(
@@ -67,7 +67,7 @@ export async function paymentRoutes(app: App, { db, config, today }: ApiContext)
       },
     },
     async (request, reply) => {
-      const result = await generateRemessa(db, actorOf(request), request.params.accountId);
+      const result = await generateRemessa(db, actorOf(request), request.params.accountId, now());
       reply.header('content-disposition', `attachment; filename="${result.fileName}"`);
       reply.header('x-remessa-id', result.id).header('x-remessa-charges', String(result.charges)).header('x-remessa-skipped', String(result.skipped.length));
       return reply.type('text/plain; charset=latin1').send(Buffer.from(result.content, 'latin1'));

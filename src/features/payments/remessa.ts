@@ -45,7 +45,9 @@ export async function generateRemessa(db: Database, actor: Actor, accountId: str
         nossoNumero: charge.nosso_numero!,
         nossoNumeroDigit: charge.nosso_numero_digit,
         documentNumber: agreement && installment ? `${agreement.number}-${installment.number}`.slice(-15) : charge.id.slice(0, 15),
-        issueDate: localTime(charge.created_at, 'America/Sao_Paulo').date,
+        // The bank refuses a due date before the issue date: a slip issued for an installment
+        // already due goes out as issued on its due date, rather than stopping the whole file.
+        issueDate: minDate(localTime(charge.created_at, 'America/Sao_Paulo').date, charge.due_date),
         dueDate: charge.due_date,
         amount: charge.amount_cents,
         kind: '04', // DS, duplicata de serviço: what agencies register for agreement installments
@@ -79,3 +81,5 @@ export async function generateRemessa(db: Database, actor: Actor, accountId: str
     return { id: file.id, fileName: `CB${day.slice(8, 10)}${day.slice(5, 7)}${String(fileSequence).padStart(4, '0')}.REM`, content, charges: titles.length, skipped };
   });
 }
+
+const minDate = (a: string, b: string): string => (a < b ? a : b);

@@ -7,7 +7,7 @@ import { isUf } from '../../brazil/uf.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import type { Database, Tx } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
-import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
+import { requirePermission, scopeOf, staffUserId, type Actor } from '../auth/permissions.ts';
 import { balancesOf } from '../balances/balances.ts';
 import { creditorAddress } from '../creditors/creditors.ts';
 import { appendEvent } from '../debtors/timeline.ts';
@@ -78,14 +78,14 @@ export async function loadCase(tx: Tx, actor: Actor, debtorId: string, asOf: Iso
   const daysPastDue = daysBetween(debts[0]!.due_date, asOf);
   const stage = stageOf(daysPastDue, (lastAction?.stage as Stage | undefined) ?? null);
   const user = await tx.db.selectFrom('users').select('name').where('id', '=', actor.userId).executeTakeFirst();
-  const tenant = await tx.db.selectFrom('tenants').select('name').where('id', '=', actor.tenantId).executeTakeFirstOrThrow();
+  const tenant = await tx.db.selectFrom('tenants').select(['name', 'slug']).where('id', '=', actor.tenantId).executeTakeFirstOrThrow();
   const script = renderScript(await scriptFor(tx, mine[0]!.portfolio_id, stage), {
     asOf,
     debtor: { name: debtor.name, document: debtor.document, kind: debtor.kind },
     creditor: { legalName: creditor.legal_name, tradeName: creditor.trade_name, document: creditor.document, address: creditorAddress(creditor) },
     debts: mine.map((d) => ({ externalId: d.external_id, dueDate: d.due_date, originalCents: d.original_amount_cents })),
     balance,
-    portalUrl: '/portal',
+    portalUrl: `/portal/${tenant.slug}`,
     agency: { name: tenant.name, phone: '' },
     collector: { name: user?.name ?? 'Operador' },
     case: { daysPastDue, stage, openDebts: debts.length },
@@ -120,7 +120,7 @@ export const nextCaseOutput = z.object({ case: caseOutput.nullable(), ready: z.n
 export async function nextCase(db: Database, actor: Actor, now: Date, asOf: IsoDate, route: string): Promise<z.infer<typeof nextCaseOutput>> {
   requirePermission(actor, 'queue.work');
   return db.scoped(scopeOf(actor), async (tx) => {
-    const queue = await loadQueue(tx, actor.tenantId, actor.userId, now);
+    const queue = await loadQueue(tx, actor.tenantId, staffUserId(actor), now);
     const top = queue.ready[0];
     return { case: top ? await loadCase(tx, actor, top.id, asOf, route) : null, ready: queue.ready.length, waiting: queue.waiting.length };
   });
@@ -197,7 +197,7 @@ export async function recordDisposition(db: Database, actor: Actor, debtorId: st
     const row = await tx.db
       .insertInto('dispositions')
       .values({
-        tenant_id: actor.tenantId, debtor_id: debtorId, user_id: actor.userId, code: d.code, contact_point_id: contactPointId, attempt: d.attempt, answered: d.answered,
+        tenant_id: actor.tenantId, debtor_id: debtorId, user_id: staffUserId(actor), code: d.code, contact_point_id: contactPointId, attempt: d.attempt, answered: d.answered,
         right_party: d.rightPartyContact, promise_id: promiseId, callback_at: d.callbackAt, note: d.note, at: now,
       })
       .returning(['id'])

@@ -1,0 +1,150 @@
+import { useId, type ReactNode } from 'react';
+import { downloadCsv, type CsvValue } from '../csv.ts';
+
+export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
+  return (
+    <section className="page" aria-labelledby="page-title">
+      <header className="page-header">
+        <h1 id="page-title">{title}</h1>
+        {actions && <div className="page-actions">{actions}</div>}
+      </header>
+      {children}
+    </section>
+  );
+}
+
+export function Card({ title, children, actions, className }: { title?: string; children: ReactNode; actions?: ReactNode; className?: string }) {
+  const id = useId();
+  return (
+    <section className={`card ${className ?? ''}`} aria-labelledby={title ? id : undefined}>
+      {(title || actions) && (
+        <header className="card-header">
+          {title && <h2 id={id}>{title}</h2>}
+          {actions && <div className="card-actions">{actions}</div>}
+        </header>
+      )}
+      {children}
+    </section>
+  );
+}
+
+export function ErrorBox({ error }: { error: string | null | undefined }) {
+  if (!error) return null;
+  return (
+    <p className="error" role="alert">
+      {error}
+    </p>
+  );
+}
+
+export function Loading({ what = 'Carregando' }: { what?: string }) {
+  return (
+    <p className="muted" role="status" aria-live="polite">
+      {what}…
+    </p>
+  );
+}
+
+export function Badge({ tone = 'neutral', children }: { tone?: 'neutral' | 'good' | 'warn' | 'bad' | 'info'; children: ReactNode }) {
+  return <span className={`badge badge-${tone}`}>{children}</span>;
+}
+
+export interface Column<T> {
+  header: string;
+  cell: (row: T) => ReactNode;
+  /** The value in the CSV export (defaults to the cell when it is text or a number). */
+  csv?: (row: T) => CsvValue;
+  numeric?: boolean;
+}
+
+/** A table with a caption and a CSV export of exactly what it shows. */
+export function DataTable<T>({ caption, columns, rows, csvName, empty = 'Nada a mostrar.', rowKey }: {
+  caption: string;
+  columns: Column<T>[];
+  rows: T[];
+  csvName?: string;
+  empty?: string;
+  rowKey: (row: T, index: number) => string;
+}) {
+  const exportCsv = () =>
+    downloadCsv(
+      `${csvName}.csv`,
+      columns.map((c) => c.header),
+      rows.map((r) => columns.map((c) => (c.csv ? c.csv(r) : plain(c.cell(r))))),
+    );
+  return (
+    <div className="table-wrap">
+      <table>
+        <caption>
+          <span className="caption-row">
+          <span>{caption}</span>
+          {csvName && rows.length > 0 && (
+            <button type="button" className="link-button" onClick={exportCsv} aria-label={`Exportar CSV: ${caption}`}>
+              Exportar CSV
+            </button>
+          )}
+          </span>
+        </caption>
+        <thead>
+          <tr>
+            {columns.map((c) => (
+              <th key={c.header} scope="col" className={c.numeric ? 'num' : undefined}>
+                {c.header}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.length === 0 ? (
+            <tr>
+              <td colSpan={columns.length} className="muted">
+                {empty}
+              </td>
+            </tr>
+          ) : (
+            rows.map((r, i) => (
+              <tr key={rowKey(r, i)}>
+                {columns.map((c) => (
+                  <td key={c.header} className={c.numeric ? 'num' : undefined}>
+                    {c.cell(r)}
+                  </td>
+                ))}
+              </tr>
+            ))
+          )}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function plain(node: ReactNode): CsvValue {
+  return typeof node === 'string' || typeof node === 'number' ? node : '';
+}
+
+export function Field({ label, hint, children, error }: { label: string; hint?: string; error?: string | null; children: (id: string, describedBy?: string) => ReactNode }) {
+  const id = useId();
+  const hintId = hint ? `${id}-hint` : undefined;
+  return (
+    <div className="field">
+      <label htmlFor={id}>{label}</label>
+      {children(id, hintId)}
+      {hint && (
+        <small id={hintId} className="muted">
+          {hint}
+        </small>
+      )}
+      {error && <small className="error-text">{error}</small>}
+    </div>
+  );
+}
+
+export function Stat({ label, value, hint }: { label: string; value: ReactNode; hint?: string }) {
+  return (
+    <div className="stat">
+      <div className="stat-label">{label}</div>
+      <div className="stat-value">{value}</div>
+      {hint && <div className="stat-hint muted">{hint}</div>}
+    </div>
+  );
+}
