@@ -9,7 +9,7 @@ import { followUpAgreements } from '../src/features/negotiation/follow-up.ts';
 import { openTestDatabase, type TestDatabase } from './support/databases.ts';
 import { AS_OF, createTenant, type TenantFixture } from './support/factories.ts';
 import { bearer, loginAs, startServer } from './support/server.ts';
-import { quotedPrintable, startSmtpServer, type ReceivedMail } from './support/smtp.ts';
+import { quotedPrintable, startSmtpServer } from './support/smtp.ts';
 
 /**
  * The issue's walk, through the real server: a debtor with three overdue debts and a title not

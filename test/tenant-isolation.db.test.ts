@@ -15,6 +15,8 @@ import { createCollectionAccount } from '../src/features/payments/collection-acc
 import { DEFAULT_SCRIPTS } from '../src/domain/collection/index.ts';
 import { runScoring } from '../src/features/scoring/score-run.ts';
 import { distributeCases } from '../src/features/workspace/distribution.ts';
+import { createCommissionRule } from '../src/features/remittance/commission-rules.ts';
+import { createStatement, issueStatement } from '../src/features/remittance/statements.ts';
 
 /** A bank return file paying a nosso número nobody issued: imported in the caller's own tenant, it only queues. */
 const ISOLATION_RETURN_FILE = buildRetorno240({
@@ -54,6 +56,12 @@ interface Target {
   experimentId: string;
   challengerScheduleId: string;
   collectorId: string;
+  ruleId: string; // part D — remittance
+  statementId: string;
+  subscriptionId: string; // part B — outbound webhooks
+  sourceId: string; // part C — ERP sync
+  deliveryId: string;
+  requestId: string; // part E — LGPD requests
 }
 
 interface Sample {
@@ -84,6 +92,13 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'GET /api/debtors/{debtorId}/events': () => ({ readsOwnData: true }),
   'POST /api/debtors/{debtorId}/contacts': () => ({ body: { channel: 'email', value: 'invasor@exemplo.test' } }),
   'PATCH /api/contacts/{contactId}': () => ({ body: { verified: true, optedOutChannels: ['sms'] } }),
+  // Part A — enrichment: lookups answer 400 before any provider is called; the rest act on the caller's own tenant
+  'POST /api/debtors': () => ({ body: { document: newCnpj(), name: 'Empresa Invasora Ltda' } }),
+  'POST /api/enrichment/lookup': () => ({ body: { document: '11222333000182' } }),
+  'GET /api/enrichment/cep': () => ({ query: { cep: '123' } }),
+  'POST /api/debtors/{debtorId}/enrich': () => ({}),
+  'GET /api/enrichment/lookups': () => ({}),
+  'PUT /api/enrichment/budget': () => ({ body: { dailyBudgetCents: 1, dailyMaxLookups: 1 } }),
   'GET /api/debts': (v) => ({ query: { debtorId: v.debtorId, creditorId: v.creditorId }, readsOwnData: true }),
   'GET /api/debts/{debtId}': () => ({ readsOwnData: true }),
   'GET /api/debts/{debtId}/balance': () => ({ query: { asOf: '2026-01-15' }, readsOwnData: true }),
@@ -103,6 +118,16 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'PATCH /api/users/{userId}': () => ({ body: { name: 'Renomeado' } }),
   'GET /api/audit-log': (v) => ({ query: { subjectId: v.debtorId } }),
   'GET /api/privacy-requests': () => ({}),
+  // Part E — LGPD requests (the target's request is verified and linked to its debtor)
+  'POST /api/privacy-requests': () => ({ body: { document: '52998224725', name: 'Titular Invasor', email: 'invasor@exemplo.test', kind: 'access' } }),
+  'GET /api/privacy-requests/deadlines': () => ({}),
+  'GET /api/privacy-requests/{requestId}': () => ({ readsOwnData: true }),
+  'POST /api/privacy-requests/{requestId}/verify': () => ({ body: { note: 'verificação invasora' } }),
+  'POST /api/privacy-requests/{requestId}/start': () => ({}),
+  'POST /api/privacy-requests/{requestId}/answer': () => ({ body: {} }),
+  'POST /api/privacy-requests/{requestId}/refuse': () => ({ body: { reason: 'recusa invasora' } }),
+  'GET /api/privacy-requests/{requestId}/report': () => ({ query: { format: 'json' }, readsOwnData: true }),
+  'GET /api/privacy/ropa': () => ({}),
   'GET /api/debtors/{debtorId}/dossier': () => ({ query: { format: 'json', asOf: '2026-01-15' }, readsOwnData: true }),
   'GET /api/schedules': (v) => ({ query: { portfolioId: v.portfolioId }, readsOwnData: true }),
   'POST /api/schedules': (v) => ({ body: { portfolioId: v.portfolioId, segment: 'invasao', name: 'Régua invasora', steps: [{ id: 'd1', offsetDays: 1, stage: 'aviso', action: 'sms', template: 'aviso-atraso' }] } }),
@@ -178,6 +203,41 @@ const SAMPLES: Record<string, (v: Target) => Sample> = {
   'GET /api/templates': () => ({}),
   'PUT /api/templates': () => ({ body: { key: 'invasor', channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
   'POST /api/templates/preview': () => ({ body: { channel: 'sms', body: 'Aviso de débito: {{portalUrl}}' } }),
+  // Part C — ERP sync (the batch without Idempotency-Key is refused before anything; with one it names a creditor the caller cannot see)
+  'POST /api/erp/receivables/batch': (v) => ({ body: { creditor: v.creditorId, operations: [{ op: 'settle', externalId: 'x', settledOn: '2026-01-01', reason: 'cancelled' }] } }),
+  'GET /api/erp/receivables': (v) => ({ query: { creditor: v.creditorId, externalId: 'iso-a-0-0-1' } }),
+  'GET /api/erp/changes': (v) => ({ query: { creditor: v.creditorId } }),
+  'GET /api/erp/sources': () => ({}),
+  'POST /api/erp/sources': (v) => ({ body: { name: 'Invasora', creditorId: v.creditorId, portfolioId: v.portfolioId, kind: 'folder', location: 'invasor', intervalMinutes: 5 } }),
+  'PATCH /api/erp/sources/{sourceId}': () => ({ body: { name: 'Invadida' } }),
+  'DELETE /api/erp/sources/{sourceId}': () => ({}),
+  'GET /api/erp/pulls': (v) => ({ query: { sourceId: v.sourceId } }),
+  'POST /api/erp/sources/{sourceId}/run': () => ({}),
+  'POST /api/users/{userId}/api-keys': () => ({ body: { name: 'Chave invasora' } }),
+  'GET /api/users/{userId}/api-keys': () => ({}),
+  'DELETE /api/users/{userId}/api-keys/{keyId}': () => ({}),
+  // Part D — commission rules and remittance statements
+  'GET /api/commission-rules': (v) => ({ query: { creditorId: v.creditorId }, readsOwnData: true }),
+  'POST /api/commission-rules': (v) => ({ body: { creditorId: v.creditorId, name: 'Regra invasora', validFrom: '2030-01-01', basis: 'days_past_due', bands: [{ from: 0, rate: '0.9' }] } }),
+  'PUT /api/commission-rules/{ruleId}': () => ({ body: { name: 'Regra invasora', validFrom: '2026-01-01', basis: 'days_past_due', bands: [{ from: 0, rate: '0.9' }] } }),
+  'DELETE /api/commission-rules/{ruleId}': () => ({}),
+  'GET /api/remittance/statements': (v) => ({ query: { creditorId: v.creditorId }, readsOwnData: true }),
+  'POST /api/remittance/statements': (v) => ({ body: { creditorId: v.creditorId, month: '2026-02' } }),
+  'GET /api/remittance/statements/{statementId}': () => ({ readsOwnData: true }),
+  'POST /api/remittance/statements/{statementId}/issue': () => ({}),
+  'GET /api/remittance/statements/{statementId}/statement.pdf': () => ({}),
+  'GET /api/remittance/statements/{statementId}/statement.csv': () => ({}),
+  // Part B — outbound webhooks
+  'GET /api/webhooks/event-types': () => ({}),
+  'GET /api/webhooks/subscriptions': () => ({}),
+  'POST /api/webhooks/subscriptions': () => ({ body: { url: 'https://erp.exemplo.com.br/invasor', eventTypes: ['payment.received'] } }),
+  'PATCH /api/webhooks/subscriptions/{subscriptionId}': () => ({ body: { url: 'https://invasor.exemplo.com.br/' } }),
+  'DELETE /api/webhooks/subscriptions/{subscriptionId}': () => ({}),
+  'POST /api/webhooks/subscriptions/{subscriptionId}/rotate-secret': () => ({}),
+  'POST /api/webhooks/subscriptions/{subscriptionId}/test': () => ({}),
+  'GET /api/webhooks/deliveries': () => ({}),
+  'POST /api/webhooks/deliveries/{deliveryId}/replay': () => ({}),
+  'POST /api/webhooks/replay': (v) => ({ body: { subscriptionId: v.subscriptionId, since: '2020-01-01T00:00:00Z', until: '2099-01-01T00:00:00Z' } }),
 };
 
 let t: TestDatabase;
@@ -204,7 +264,17 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
     const protest = await q.selectFrom('protests').select('id').where('debt_id', '=', debt.id).executeTakeFirstOrThrow();
     const segment = await q.selectFrom('segments').select('id').where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
     const experiment = await q.selectFrom('experiments').select(['id', 'challenger_id']).where('tenant_id', '=', tenant.tenantId).where('portfolio_id', '=', creditor.portfolioId).executeTakeFirstOrThrow();
+    const rule = await q.selectFrom('commission_rules').select('id').where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const statement = await q.selectFrom('remittance_statements').select('id').where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const source = await q.selectFrom('erp_sources').select('id').where('creditor_id', '=', creditor.id).executeTakeFirstOrThrow();
+    const delivery = await q.selectFrom('webhook_deliveries').select(['id', 'subscription_id']).where('tenant_id', '=', tenant.tenantId).executeTakeFirstOrThrow();
+    // part E: one verified LGPD request per debtor, created on first use
+    const request =
+      (await q.selectFrom('data_subject_requests').select('id').where('tenant_id', '=', tenant.tenantId).where('debtor_id', '=', debtor.id).executeTakeFirst()) ??
+      (await q.insertInto('data_subject_requests').values({ tenant_id: tenant.tenantId, debtor_id: debtor.id, identity_verified: true, document, name: 'Titular', email: 'titular@exemplo.test', kind: 'access', channel: 'staff', due_on: '2026-12-08', status: 'in_progress', ip: null, created_by: null }).returning('id').executeTakeFirstOrThrow());
     return {
+      ruleId: rule.id, statementId: statement.id,
+      subscriptionId: delivery.subscription_id, deliveryId: delivery.id, sourceId: source.id, requestId: request.id,
       segmentId: segment.id, experimentId: experiment.id, challengerScheduleId: experiment.challenger_id, collectorId: tenant.users.collector.id,
       accountId: account.id, chargeId: charge.id, unmatchedId: unmatched.id, listingId: listing.id, protestId: protest.id,
       agreementId: agreement.id, paymentId: payment.id, promiseId: promise.id, kind: 'term',
@@ -219,8 +289,8 @@ async function targetOf(db: Database, tenant: TenantFixture, creditorIndex: numb
 async function fingerprint(db: Database, tenantId: string, creditorId?: string) {
   return db.system(async ({ sql }) => {
     const out: Record<string, string> = {};
-    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'debt_credits', 'collection_accounts', 'charges', 'payment_files', 'remessa_files', 'unmatched_payments', 'bureau_listings', 'protests', 'debtor_scores', 'segments', 'score_models', 'experiments', 'experiment_members', 'collectors', 'distribution_settings', 'case_assignments', 'dispositions', 'call_scripts']) {
-      const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'collection_accounts', 'charges', 'bureau_listings', 'protests'].includes(table) ? ' and creditor_id = $2' : '';
+    for (const table of ['creditors', 'portfolios', 'debtors', 'contact_points', 'debts', 'events', 'imports', 'import_errors', 'users', 'schedules', 'schedule_versions', 'message_templates', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'debt_credits', 'collection_accounts', 'charges', 'payment_files', 'remessa_files', 'unmatched_payments', 'bureau_listings', 'protests', 'debtor_scores', 'segments', 'score_models', 'experiments', 'experiment_members', 'collectors', 'distribution_settings', 'case_assignments', 'dispositions', 'call_scripts', 'commission_rules', 'remittance_statements', 'remittance_lines', 'erp_sources', 'erp_batches', 'api_keys', 'webhook_subscriptions', 'webhook_events', 'webhook_deliveries']) {
+      const filter = creditorId && ['debts', 'imports', 'portfolios', 'schedules', 'schedule_versions', 'offer_policies', 'agreements', 'installments', 'payments', 'promises', 'collection_accounts', 'charges', 'bureau_listings', 'protests', 'commission_rules', 'remittance_statements'].includes(table) ? ' and creditor_id = $2' : '';
       const exclude = table === 'users' ? `(t.id, t.email, t.name, t.role, t.active, t.creditor_id)` : 't';
       const { rows } = await sql.query<{ h: string | null }>(
         `select md5(string_agg(${exclude}::text, '|' order by t::text)) as h from ${table} t where tenant_id = $1${filter}`,
@@ -249,6 +319,9 @@ async function markersOf(db: Database, tenantId: string, creditorId?: string): P
         ...(await q(`select id::text as v from bureau_listings where tenant_id = $1 and creditor_id = $2`)),
         ...(await q(`select id::text as v from protests where tenant_id = $1 and creditor_id = $2`)),
         ...(await q(`select id::text as v from collection_accounts where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select id::text as v from commission_rules where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select id::text as v from remittance_statements where tenant_id = $1 and creditor_id = $2`)),
+        ...(await q(`select number as v from remittance_statements where tenant_id = $1 and creditor_id = $2 and number is not null`)),
       ];
     }
     return [
@@ -303,6 +376,10 @@ beforeAll(async () => {
       await q.insertInto('collectors').values({ tenant_id: tenant.tenantId, user_id: tenant.users.collector.id, team: 'equipe', max_open_cases: 100 }).execute();
     }
   });
+  // part B: a webhook subscription per tenant, so the payments below leave events and deliveries
+  for (const tenant of [a, b]) {
+    await t.db.system(({ db: q }) => q.insertInto('webhook_subscriptions').values({ tenant_id: tenant.tenantId, url: `https://erp.${tenant.slug}.exemplo.com.br/hook`, event_types: ['payment.received'], creditor_id: null, description: null, secret: 'whsec_isolation', created_by: null }).execute());
+  }
   // per creditor and debtor: an offer policy, an accepted agreement with a payment, a promise
   for (const tenant of [a, b]) {
     const admin = tenant.users.admin.actor;
@@ -326,6 +403,22 @@ beforeAll(async () => {
           await q.insertInto('protests').values({ ...common, status: 'exported', export_id: null, exported_on: '2026-01-12', protested_on: null, notary_protocol: null, settled_on: null, action_id: null, created_by: null }).execute();
         });
       }
+    }
+  }
+  // part C: an ERP pull source per creditor (a folder, never pulled)
+  await t.db.system(async ({ db: q }) => {
+    for (const tenant of [a, b]) {
+      for (const creditor of tenant.creditors) {
+        await q.insertInto('erp_sources').values({ tenant_id: tenant.tenantId, name: `ERP ${tenant.slug}`, creditor_id: creditor.id, portfolio_id: creditor.portfolioId, kind: 'folder', location: `${tenant.slug}-${creditor.id}`, format: null, reader_options: '{}', interval_minutes: 60, cron: null, http_headers: '{}', next_run_at: null, running_since: null, etag: null, last_modified: null, last_sha256: null, last_run_at: null, last_outcome: null, last_message: null, last_import_id: null, created_by: null }).execute();
+      }
+    }
+  });
+  // part D: a commission rule and the January statement (issued) per creditor
+  for (const tenant of [a, b]) {
+    for (const creditor of tenant.creditors) {
+      await createCommissionRule(t.db, tenant.users.admin.actor, { creditorId: creditor.id, name: 'Contrato', validFrom: '2026-01-01', basis: 'days_past_due', bands: [{ from: 0, rate: '0.1' }] });
+      const statement = await createStatement(t.db, tenant.users.admin.actor, { creditorId: creditor.id, month: '2026-01' }, AS_OF);
+      await issueStatement(t.db, tenant.users.admin.actor, statement.id, AS_OF, new Date(`${AS_OF}T17:00:00Z`));
     }
   }
   // scores, segments and queues, as the daily run leaves them
@@ -391,7 +484,9 @@ describe('tenant isolation across every route', () => {
       const response = await call(method, path, victim, token);
       const where = `${method} ${path} → ${response.statusCode} ${response.body.slice(0, 160)}`;
       if (method !== 'GET' && path !== '/api/auth/me') expect([403, 404], where).toContain(response.statusCode);
-      else if (path.includes('{') && !path.startsWith('/api/users')) expect(response.statusCode, where).toBe(404);
+      // users and LGPD requests are agency-only: the role is refused (403) before any id is looked up, so nothing leaks either way
+      else if (path.includes('{') && !path.startsWith('/api/users') && !path.startsWith('/api/privacy')) expect(response.statusCode, where).toBe(404);
+      else if (path.startsWith('/api/privacy')) expect(response.statusCode, where).toBe(403);
       for (const marker of markers) expect(response.body.includes(marker), `${where} leaks ${marker}`).toBe(false);
     }
     expect(await fingerprint(t.db, a.tenantId)).toEqual(before);

@@ -5,6 +5,7 @@ import fastifySwaggerUi from '@fastify/swagger-ui';
 import Fastify, { type FastifyBaseLogger } from 'fastify';
 import { jsonSchemaTransform, serializerCompiler, validatorCompiler, type ZodTypeProvider } from 'fastify-type-provider-zod';
 import type { Logger } from 'pino';
+import { authenticateApiKey, isApiKey } from '../features/auth/api-keys.ts';
 import { authenticate } from '../features/auth/sessions.ts';
 import { AppError } from '../shared/errors.ts';
 import type { Config } from '../shared/config.ts';
@@ -81,7 +82,8 @@ export async function buildServer(options: ServerOptions): Promise<App> {
     if (request.routeOptions.config?.public || request.url.startsWith('/docs') || !isApiPath(request.url)) return;
     const token = bearerToken(request.headers.authorization, request.headers.cookie);
     if (!token) throw new AppError('unauthenticated', 'Autenticação necessária: envie Authorization: Bearer <token>.');
-    request.actor = await authenticate(db, token, request.ip);
+    // An integrator's API key (rk_…) acts as its user, like a session (src/features/auth/api-keys.ts).
+    request.actor = isApiKey(token) ? await authenticateApiKey(db, token, request.ip) : await authenticate(db, token, request.ip);
   });
 
   const context: ApiContext = { db, config, today: options.today ?? (() => new Date().toISOString().slice(0, 10)), now: options.now ?? (() => new Date()) };

@@ -98,6 +98,21 @@ program
   .action(run(async (options: { json?: boolean }) => (await import('./commands/dispatch.ts')).dispatchCommand(options)));
 
 program
+  .command('erp-pull')
+  .description('Busca agora os arquivos do ERP das fontes agendadas cuja hora chegou, ou de uma fonte (o servidor faz isso a cada minuto; docs/erp-sync.md)')
+  .option('--source <id>', 'só esta fonte, mesmo fora do horário')
+  .option('--json', 'resultado em JSON')
+  .action(run(async (options: { source?: string; json?: boolean }) => (await import('./commands/erp.ts')).erpPullCommand(options)));
+
+program
+  .command('webhooks')
+  .description('Webhooks de saída')
+  .command('deliver')
+  .description('Envia agora as entregas de webhook devidas, com novas tentativas (o servidor faz isso a cada minuto)')
+  .option('--json', 'resumo em JSON')
+  .action(run(async (options: { json?: boolean }) => (await import('./commands/webhooks.ts')).deliverWebhooksCommand(options)));
+
+program
   .command('dossier')
   .description('Dossiê de evidências de um devedor (JSON + PDF, com o SHA-256 do JSON) para ajuizamento ou terceirização')
   .argument('<devedor>', 'id ou CPF/CNPJ do devedor')

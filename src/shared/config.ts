@@ -51,6 +51,21 @@ const schema = z.object({
   BUREAU_API_KEY: optional,
   /** The bureau's name on listings (serasa, spc, boavista…). */
   BUREAU_NAME: z.string().default('serasa'),
+  // ── Enrichment (part A of issue 9, docs/enrichment.md) ──
+  /** BrasilAPI or a service speaking its format (CNPJ and CEP); unset: the demo's own stand-in when SEED_DEMO, else https://brasilapi.com.br. */
+  ENRICHMENT_BRASILAPI_URL: z.preprocess((v) => (v === '' ? undefined : v), z.string().url().optional()),
+  /** Milliseconds a provider has to answer one lookup. */
+  ENRICHMENT_TIMEOUT_MS: z.coerce.number().int().positive().default(8000),
+  /** Days a provider's answer is served from the cache (free), and hours for a "not found". */
+  ENRICHMENT_CACHE_TTL_DAYS: z.coerce.number().positive().default(30),
+  ENRICHMENT_NOT_FOUND_TTL_HOURS: z.coerce.number().positive().default(24),
+  /** What a CNPJ lookup at the provider costs, in centavos (the public BrasilAPI is free; a paid provider's price goes here). */
+  ENRICHMENT_BRASILAPI_COST_CENTS: z.coerce.number().int().min(0).default(10),
+  /** What a CEP lookup costs, in centavos. */
+  ENRICHMENT_BRASILAPI_CEP_COST_CENTS: z.coerce.number().int().min(0).default(0),
+  /** Each tenant's daily budget for paid lookups (centavos and number), unless the tenant has its own (PUT /api/enrichment/budget). */
+  ENRICHMENT_DAILY_BUDGET_CENTS: z.coerce.number().int().min(0).default(5000),
+  ENRICHMENT_DAILY_MAX_LOOKUPS: z.coerce.number().int().min(0).default(500),
   /** Login attempts allowed per minute and client address. */
   LOGIN_RATE_PER_MINUTE: z.coerce.number().int().positive().default(10),
   // ── Debtor portal (docs/portal.md). A CPF is no secret and the second factor — a birth date —
@@ -75,6 +90,23 @@ const schema = z.object({
   PORTAL_CODE_MAX_TRIES: z.coerce.number().int().positive().default(5),
   /** Show prescribed debts in the portal (a passive listing the debtor asks for); off by default: STJ REsp 2.088.100, Tema 1.264 pending. */
   PORTAL_SHOW_PRESCRIBED: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  // ── ERP sync (docs/erp-sync.md; part C of issue 9)
+  /** Folder sources read only inside this directory: a source must not make the server read its own files. */
+  ERP_FOLDER_ROOT: z.string().default('./data/erp'),
+  /** Allow pull URLs on private, loopback and link-local addresses (an ERP inside the agency's network; demo, tests). */
+  ERP_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
+  /** Milliseconds an ERP has to answer a pull. */
+  ERP_PULL_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(60_000),
+  // ── LGPD requests (part E of issue 9, docs/privacy.md)
+  /** Years personal data are kept after a debt is settled or prescribed, then anonymized by the daily job: PRODUCT.md sets 5–10 (LGPD art. 16; CC arts. 205 e 206). */
+  PRIVACY_RETENTION_YEARS: z.coerce.number().int().min(5).max(10).default(5),
+  // ── Outbound webhooks (docs/webhooks.md; part B of issue 9)
+  /** Attempts per delivery before it is marked failed (retries after 1 min, 5 min, 30 min, 2 h, 6 h, then every 24 h). */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  /** Milliseconds a receiver has to answer one delivery. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(10_000),
+  /** Allow subscription URLs on private, loopback and link-local addresses (SSRF guard off): demo, tests, a receiver inside the agency's network. */
+  WEBHOOK_ALLOW_PRIVATE_URLS: z.enum(['true', 'false']).default('false').transform((v) => v === 'true'),
 });
 
 export type Config = z.infer<typeof schema> & { pgliteDir: string; lettersDir: string };

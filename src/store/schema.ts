@@ -1,4 +1,5 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
+import type { PostalAddress } from '../brazil/address.ts';
 
 /**
  * Table types for the query builder, written to match the SQL migrations.
@@ -70,21 +71,15 @@ export interface DebtorTable {
   declared_income_cents: number | null;
   over_indebted_since: string | null;
   deceased_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
+  /** Part E (issue 9): personal data replaced by anonymized values (0014). */
+  anonymized_at: ColumnType<Date | null, Date | string | null | undefined, Date | string | null>;
   created_at: CreatedAt;
   updated_at: Timestamp;
 }
 
 export type ContactChannel = 'phone' | 'email' | 'address';
 
-export interface PostalAddress {
-  street: string;
-  number: string | null;
-  complement: string | null;
-  district: string | null;
-  city: string;
-  uf: string;
-  cep: string;
-}
+export type { PostalAddress } from '../brazil/address.ts';
 
 export interface ContactPointTable {
   tenant_id: string;
@@ -819,6 +814,205 @@ export interface DataSubjectRequestTable {
   due_on: string;
   ip: string | null;
   created_by: string | null;
+  // Part E (issue 9) — the workflow (0014_privacy_requests.sql)
+  verified_by: string | null;
+  verified_at: Date | null;
+  answered_at: Date | null;
+  answered_by: string | null;
+  answer: string | null;
+  legal_source: string | null;
+  deletable_from: string | null;
+  anonymized_at: Date | null;
+}
+
+// Part E (issue 9) — LGPD request history, append-only (0014_privacy_requests.sql)
+export type DataSubjectRequestAction = 'received' | 'verified' | 'started' | 'report' | 'answered' | 'refused' | 'anonymized' | 'note';
+
+export interface DataSubjectRequestHistoryTable {
+  tenant_id: string;
+  id: Generated<number>;
+  request_id: string;
+  at: CreatedAt;
+  user_id: string | null;
+  action: DataSubjectRequestAction;
+  from_status: string | null;
+  to_status: string | null;
+  note: string | null;
+}
+
+// Part B (issue 9) — outbound webhooks (migration 0011_webhooks.sql)
+export type WebhookDeliveryStatus = 'pending' | 'delivered' | 'failed';
+
+export interface WebhookSubscriptionTable {
+  tenant_id: string;
+  id: Generated<string>;
+  url: string;
+  event_types: string[];
+  creditor_id: string | null;
+  active: Generated<boolean>;
+  description: string | null;
+  secret: string;
+  secret_rotated_at: Timestamp;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+  deleted_at: Date | null;
+}
+
+export interface WebhookEventTable {
+  tenant_id: string;
+  id: Generated<string>;
+  type: string;
+  creditor_id: string | null;
+  data: ColumnType<Record<string, unknown>, string, never>;
+  occurred_at: Timestamp;
+}
+
+export interface WebhookDeliveryTable {
+  tenant_id: string;
+  id: Generated<string>;
+  event_id: string;
+  subscription_id: string;
+  replay_of: string | null;
+  status: Generated<WebhookDeliveryStatus>;
+  attempts: Generated<number>;
+  next_attempt_at: Timestamp;
+  last_attempt_at: Date | null;
+  last_status: number | null;
+  last_error: string | null;
+  duration_ms: number | null;
+  delivered_at: Date | null;
+  created_at: CreatedAt;
+}
+// end Part B
+
+// Part D — creditor portal and remittance (migration 0013)
+export type CommissionBasis = 'days_past_due' | 'amount_recovered';
+
+export interface CommissionRuleTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  portfolio_id: string | null;
+  name: string;
+  valid_from: string;
+  valid_to: string | null;
+  basis: CommissionBasis;
+  bands: ColumnType<unknown, string, string>;
+  monthly_fee_cents: Generated<number>;
+  per_agreement_fee_cents: Generated<number>;
+  per_payment_fee_cents: Generated<number>;
+  updated_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface RemittanceStatementTable {
+  tenant_id: string;
+  id: Generated<string>;
+  creditor_id: string;
+  period_start: string;
+  period_end: string;
+  status: Generated<'draft' | 'issued'>;
+  number: string | null;
+  recovered_cents: number | null;
+  commission_cents: number | null;
+  fees_cents: number | null;
+  net_cents: number | null;
+  snapshot: ColumnType<unknown, string | null, string | null>;
+  created_by: string | null;
+  created_at: CreatedAt;
+  issued_by: string | null;
+  issued_at: Date | null;
+}
+
+export interface RemittanceLineTable {
+  tenant_id: string;
+  statement_id: string;
+  line_no: number;
+  payment_id: string;
+  debt_id: string | null;
+  kind: 'recovery' | 'excess';
+  late: boolean;
+  paid_on: string;
+  amount_cents: number;
+  rate: string;
+  commission_cents: number;
+  net_cents: number;
+}
+
+// Part C — ERP sync (0012_erp_sync.sql): idempotency keys of the receivables API, pull sources and their pulls.
+export type ErpPullOutcome = 'imported' | 'unchanged' | 'not_modified' | 'no_files' | 'rejected' | 'unreadable' | 'failed';
+
+export interface ErpBatchTable {
+  tenant_id: string;
+  id: Generated<string>;
+  idempotency_key: string;
+  request_sha256: string;
+  status_code: number;
+  response: ColumnType<unknown, string, string>;
+  operations: number;
+  created_by: string | null;
+  created_at: CreatedAt;
+}
+
+export interface ErpSourceTable {
+  tenant_id: string;
+  id: Generated<string>;
+  name: string;
+  creditor_id: string;
+  portfolio_id: string;
+  kind: 'folder' | 'http';
+  location: string;
+  format: 'csv' | 'jsonl' | null;
+  reader_options: ColumnType<Record<string, unknown>, string | undefined, string>;
+  all_or_nothing: Generated<boolean>;
+  snapshot: Generated<boolean>;
+  interval_minutes: number | null;
+  cron: string | null;
+  http_headers: ColumnType<Record<string, string>, string | undefined, string>;
+  active: Generated<boolean>;
+  next_run_at: Date | null;
+  running_since: Date | null;
+  etag: string | null;
+  last_modified: string | null;
+  last_sha256: string | null;
+  last_run_at: Date | null;
+  last_outcome: ErpPullOutcome | null;
+  last_message: string | null;
+  last_import_id: string | null;
+  created_by: string | null;
+  created_at: CreatedAt;
+  updated_at: Timestamp;
+}
+
+export interface ErpPullTable {
+  tenant_id: string;
+  id: Generated<string>;
+  source_id: string;
+  file_name: string | null;
+  sha256: string | null;
+  bytes: number | null;
+  outcome: ErpPullOutcome;
+  message: string | null;
+  import_id: string | null;
+  started_at: Timestamp;
+  finished_at: Timestamp;
+}
+
+export type ErpSource = Selectable<ErpSourceTable>;
+
+export interface ApiKeyTable {
+  id: string;
+  tenant_id: string;
+  user_id: string;
+  name: string;
+  prefix: string;
+  expires_at: Date | null;
+  revoked_at: Date | null;
+  last_used_at: Date | null;
+  created_by: string | null;
+  created_at: CreatedAt;
 }
 
 export interface Schema {
@@ -871,6 +1065,61 @@ export interface Schema {
   portal_codes: PortalCodeTable;
   portal_attempts: PortalAttemptTable;
   data_subject_requests: DataSubjectRequestTable;
+  // Part A — enrichment (0010_enrichment.sql)
+  enrichment_cache: EnrichmentCacheTable;
+  enrichment_lookups: EnrichmentLookupTable;
+  enrichment_budgets: EnrichmentBudgetTable;
+  data_subject_request_history: DataSubjectRequestHistoryTable; // part E
+  // Part B — outbound webhooks
+  webhook_subscriptions: WebhookSubscriptionTable;
+  webhook_events: WebhookEventTable;
+  webhook_deliveries: WebhookDeliveryTable;
+  // Part D — remittance
+  commission_rules: CommissionRuleTable;
+  remittance_statements: RemittanceStatementTable;
+  remittance_lines: RemittanceLineTable;
+  // Part C — ERP sync (0012_erp_sync.sql)
+  erp_batches: ErpBatchTable;
+  erp_sources: ErpSourceTable;
+  erp_pulls: ErpPullTable;
+  api_keys: ApiKeyTable;
+}
+
+// Part A (issue 9) — enrichment: provider answers cached, every lookup recorded, a tenant's budget (0010_enrichment.sql)
+export interface EnrichmentCacheTable {
+  tenant_id: string;
+  provider: string;
+  key: string;
+  found: boolean;
+  result: ColumnType<unknown, string | null, string | null>;
+  fetched_at: Timestamp;
+  expires_at: Timestamp;
+}
+
+export type EnrichmentLookupOutcome = 'pending' | 'found' | 'not_found' | 'error' | 'budget_exceeded';
+
+export interface EnrichmentLookupTable {
+  tenant_id: string;
+  id: Generated<string>;
+  user_id: string | null;
+  debtor_id: string | null;
+  document: string;
+  kind: 'document' | 'cep';
+  provider: string;
+  legal_basis: string;
+  cost_cents: ColumnType<number, number | undefined, number>;
+  cached: boolean;
+  outcome: EnrichmentLookupOutcome;
+  error: string | null;
+  at: Generated<Date>;
+}
+
+export interface EnrichmentBudgetTable {
+  tenant_id: string;
+  daily_budget_cents: number;
+  daily_max_lookups: number;
+  updated_by: string | null;
+  updated_at: Generated<Date>;
 }
 
 export type Debt = Selectable<DebtTable>;

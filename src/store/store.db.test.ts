@@ -17,6 +17,7 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   debtors: {
     tenant_id: true, id: true, kind: true, document: true, name: true, search_name: true, birth_date: true, uf: true, city: true,
     declared_income_cents: true, over_indebted_since: true, created_at: true, updated_at: true, deceased_at: true,
+    anonymized_at: true, // part E
   },
   contact_points: {
     tenant_id: true, id: true, debtor_id: true, channel: true, value: true, address: true, phone_kind: true, label: true, source: true, verified: true,
@@ -43,6 +44,26 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   sessions: { id: true, tenant_id: true, user_id: true, created_at: true, expires_at: true, revoked_at: true, ip: true, user_agent: true },
   audit_log: { tenant_id: true, id: true, at: true, user_id: true, action: true, resource: true, route: true, subject_ids: true, ip: true, details: true },
   schema_migrations: { version: true, applied_at: true },
+  // Part D — remittance
+  commission_rules: {
+    tenant_id: true, id: true, creditor_id: true, portfolio_id: true, name: true, valid_from: true, valid_to: true, basis: true, bands: true,
+    monthly_fee_cents: true, per_agreement_fee_cents: true, per_payment_fee_cents: true, updated_by: true, created_at: true, updated_at: true,
+  },
+  remittance_statements: {
+    tenant_id: true, id: true, creditor_id: true, period_start: true, period_end: true, status: true, number: true, recovered_cents: true, commission_cents: true,
+    fees_cents: true, net_cents: true, snapshot: true, created_by: true, created_at: true, issued_by: true, issued_at: true,
+  },
+  remittance_lines: {
+    tenant_id: true, statement_id: true, line_no: true, payment_id: true, debt_id: true, kind: true, late: true, paid_on: true, amount_cents: true,
+    rate: true, commission_cents: true, net_cents: true,
+  },
+  // Part A — enrichment
+  enrichment_cache: { tenant_id: true, provider: true, key: true, found: true, result: true, fetched_at: true, expires_at: true },
+  enrichment_lookups: {
+    tenant_id: true, id: true, user_id: true, debtor_id: true, document: true, kind: true, provider: true, legal_basis: true, cost_cents: true, cached: true,
+    outcome: true, error: true, at: true,
+  },
+  enrichment_budgets: { tenant_id: true, daily_budget_cents: true, daily_max_lookups: true, updated_by: true, updated_at: true },
   index_values: { series: true, period: true, value: true, source: true, imported_at: true },
   schedules: { tenant_id: true, id: true, creditor_id: true, portfolio_id: true, segment: true, name: true, current_version: true, created_at: true },
   schedule_versions: { tenant_id: true, schedule_id: true, creditor_id: true, version: true, steps: true, stop_conditions: true, created_by: true, created_at: true },
@@ -132,6 +153,29 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
   data_subject_requests: {
     tenant_id: true, id: true, protocol: true, debtor_id: true, identity_verified: true, document: true, name: true, email: true, phone: true, kind: true,
     message: true, status: true, channel: true, received_at: true, due_on: true, ip: true, created_by: true,
+    // part E — the workflow
+    verified_by: true, verified_at: true, answered_at: true, answered_by: true, answer: true, legal_source: true, deletable_from: true, anonymized_at: true,
+  },
+  // Part E — LGPD request history
+  data_subject_request_history: { tenant_id: true, id: true, request_id: true, at: true, user_id: true, action: true, from_status: true, to_status: true, note: true },
+  // Part C — ERP sync
+  erp_batches: { tenant_id: true, id: true, idempotency_key: true, request_sha256: true, status_code: true, response: true, operations: true, created_by: true, created_at: true },
+  erp_sources: {
+    tenant_id: true, id: true, name: true, creditor_id: true, portfolio_id: true, kind: true, location: true, format: true, reader_options: true, all_or_nothing: true,
+    snapshot: true, interval_minutes: true, cron: true, http_headers: true, active: true, next_run_at: true, running_since: true, etag: true, last_modified: true,
+    last_sha256: true, last_run_at: true, last_outcome: true, last_message: true, last_import_id: true, created_by: true, created_at: true, updated_at: true,
+  },
+  api_keys: { id: true, tenant_id: true, user_id: true, name: true, prefix: true, expires_at: true, revoked_at: true, last_used_at: true, created_by: true, created_at: true },
+  erp_pulls: { tenant_id: true, id: true, source_id: true, file_name: true, sha256: true, bytes: true, outcome: true, message: true, import_id: true, started_at: true, finished_at: true },
+  // Part B — outbound webhooks
+  webhook_subscriptions: {
+    tenant_id: true, id: true, url: true, event_types: true, creditor_id: true, active: true, description: true, secret: true, secret_rotated_at: true,
+    created_by: true, created_at: true, updated_at: true, deleted_at: true,
+  },
+  webhook_events: { tenant_id: true, id: true, type: true, creditor_id: true, data: true, occurred_at: true },
+  webhook_deliveries: {
+    tenant_id: true, id: true, event_id: true, subscription_id: true, replay_of: true, status: true, attempts: true, next_attempt_at: true, last_attempt_at: true,
+    last_status: true, last_error: true, duration_ms: true, delivered_at: true, created_at: true,
   },
   daily_runs: { tenant_id: true, run_date: true, since: true, status: true, cursor_due_date: true, cursor_portfolio_id: true, cursor_debt_id: true, debts_seen: true, actions_created: true, started_at: true, finished_at: true },
 };

@@ -58,6 +58,10 @@ const debtor = await db.system(async ({ sql }) =>
   )).rows[0]!,
 );
 
+const statement = await db.system(async ({ db: q }) =>
+  q.selectFrom('remittance_statements').select('id').where('tenant_id', '=', tenantId).where('status', '=', 'issued').orderBy('number').executeTakeFirstOrThrow(),
+);
+
 await shoot('supervisor', [
   ['painel.png', '/', (p) => p.locator('.recharts-bar-rectangle').first().waitFor(), 1330],
   ['caso.png', `/devedores/${debtor.id}`, async (p) => {
@@ -71,7 +75,18 @@ await shoot('supervisor', [
     await p.getByRole('table', { name: /Linhas recusadas/ }).scrollIntoViewIfNeeded();
   }],
   ['modelos.png', '/modelos', (p) => p.getByText('sem alertas de conformidade').or(p.locator('.warnings')).first().waitFor()],
+  ['repasse.png', `/repasses/${statement.id}`, (p) => p.getByText('confere com os pagamentos').waitFor()],
 ]);
+// Two requests as the portal's form sends them, so the privacy screen has something to show.
+for (const kind of ['access', 'deletion']) {
+  const response = await fetch(`${base}/api/portal/demo/privacy-requests`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ document: debtor.document, name: 'Titular da demonstração', email: 'titular@exemplo.test', kind }),
+  });
+  if (!response.ok) throw new Error(`privacy request: ${response.status} ${await response.text()}`);
+}
+await shoot('auditor', [['privacidade.png', '/privacidade', (p) => p.getByRole('table', { name: /Solicitações de titulares/ }).waitFor()]]);
 await shoot('operador', [['fila.png', '/fila', (p) => p.getByRole('heading', { name: 'Roteiro da ligação' }).waitFor()]]);
 await shoot(null, [
   ['portal-entrada.png', '/portal/demo', (p) => p.getByLabel('CPF ou CNPJ').waitFor()],

@@ -30,4 +30,5 @@ export const EVENT: Record<string, string> = {
   'payment.received': 'Pagamento recebido', 'promise.created': 'Promessa registrada', 'promise.kept': 'Promessa cumprida', 'promise.broken': 'Promessa quebrada',
   'message.sent': 'Mensagem enviada', 'message.delivered': 'Mensagem entregue', 'message.failed': 'Falha no envio', 'disposition.recorded': 'Ligação tabulada',
   'note.added': 'Anotação', 'document.sent': 'Documento enviado', 'charge.issued': 'Cobrança emitida',
+  'debtor.created': 'Devedor cadastrado', 'debtor.enriched': 'Dados enriquecidos (provedor)', // part A
 };

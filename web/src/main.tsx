@@ -10,7 +10,10 @@ import { DebtorsPage } from './pages/Debtors.tsx';
 import { ImportsPage } from './pages/Imports.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { PoliciesPage } from './pages/Policies.tsx';
+import { PrivacyPage } from './pages/Privacy.tsx';
 import { QueuePage } from './pages/Queue.tsx';
+import { RemittancePage, StatementPage } from './pages/Remittance.tsx';
+import { WebhooksPage } from './pages/Webhooks.tsx';
 import { SchedulesPage } from './pages/Schedules.tsx';
 import { SupervisionPage } from './pages/Supervision.tsx';
 import { TemplatesPage } from './pages/Templates.tsx';
@@ -50,6 +53,10 @@ function BackOffice() {
           <Route path="modelos" element={<TemplatesPage />} />
           <Route path="politicas" element={<PoliciesPage />} />
           <Route path="supervisao" element={<SupervisionPage />} />
+          <Route path="repasses" element={<RemittancePage />} />
+          <Route path="repasses/:statementId" element={<StatementPage />} />
+          <Route path="integracoes/webhooks" element={<WebhooksPage />} />
+          <Route path="privacidade" element={<PrivacyPage />} />
           <Route path="*" element={<p>Página não encontrada.</p>} />
         </Route>
       </Routes>

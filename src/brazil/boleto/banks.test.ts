@@ -3,7 +3,6 @@ import boletoUtils from '@mrmgomes/boleto-utils';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { fromDayNumber, toDayNumber } from '../../domain/dates.ts';
-import { AppError } from '../../shared/errors.ts';
 import { decodeBoleto, encodeBoleto, formatLine } from './barcode.ts';
 import { freeFieldFor, issueBoleto, nossoNumeroFor, nossoNumeroKey, validateAccount, type BeneficiaryAccount } from './banks.ts';
 import { bancoDoBrasilDigit } from './banks/banco-do-brasil.ts';

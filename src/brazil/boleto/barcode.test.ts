@@ -4,7 +4,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { addDays, fromDayNumber, toDayNumber } from '../../domain/dates.ts';
 import { AppError } from '../../shared/errors.ts';
-import { barcodeFromLine, decodeBoleto, encodeBoleto, formatLine, lineFromBarcode, MAX_BOLETO_AMOUNT, type Boleto } from './barcode.ts';
+import { barcodeFromLine, decodeBoleto, encodeBoleto, formatLine, lineFromBarcode, MAX_BOLETO_AMOUNT } from './barcode.ts';
 import { barcodeCheckDigit, mod10 } from './check-digits.ts';
 
 // boleto-brasileiro-validator ships no types: boletoBancario(code, true) checks the three mod-10 fields and the mod-11 DV

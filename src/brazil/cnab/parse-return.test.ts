@@ -1,7 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/errors.ts';
 import { bradescoDigit, santanderDigit } from './check-digits.ts';
 import { isPaidOccurrence, occurrenceText, parseCnabReturn, type CnabReturn } from './index.ts';
 import { errorOf } from '../../../test/support/errors.ts';

@@ -1,6 +1,5 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { AppError } from '../../shared/errors.ts';
 import { buildRemessa240, parseRemessa240, type CnabAccount, type RemessaInput, type RemessaTitle } from './index.ts';
 import { bancoDoBrasilDigit, bradescoDigit, itauDigit, santanderDigit, sicoobDigit } from './check-digits.ts';
 import { errorOf } from '../../../test/support/errors.ts';

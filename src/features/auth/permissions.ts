@@ -14,6 +14,7 @@ export const PERMISSIONS = [
   'imports.run', 'imports.read',
   'users.read', 'users.write',
   'audit.read',
+  'privacy.read', 'privacy.write', // LGPD data-subject requests (part E of issue 9)
   'schedules.read', 'schedules.write',
   'policies.read', 'policies.write',
   'offers.simulate', 'agreements.write', 'agreements.approve',
@@ -21,6 +22,10 @@ export const PERMISSIONS = [
   'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
   'segments.write', 'models.write', 'distribution.write', 'queue.work', 'supervision.read',
   'dashboard.read',
+  'enrichment.run', 'enrichment.read', 'enrichment.configure', // provider lookups, their log, the tenant's budget (part A of issue 9)
+  'remittance.read', 'remittance.write', // commission rules and statements (part D of issue 9)
+  'erp.sync', // ERP receivables batches, pull sources and their runs (part C of issue 9)
+  'webhooks.read', 'webhooks.manage', // outbound webhooks: subscriptions, delivery log, replay (part B of issue 9)
 ] as const;
 
 export type Permission = (typeof PERMISSIONS)[number];
@@ -34,15 +39,21 @@ export const ROLE_PERMISSIONS: Record<Role, ReadonlySet<Permission>> = {
     'policies.read', 'policies.write', 'offers.simulate', 'agreements.write', 'agreements.approve', 'payments.write', 'promises.write', 'documents.send',
     'accounts.write', 'charges.issue', 'payments.reconcile', 'escalation.write',
     'segments.write', 'models.write', 'distribution.write', 'queue.work', 'supervision.read', 'dashboard.read',
+    'enrichment.run', 'enrichment.read',
+    'remittance.read', 'remittance.write',
+    'erp.sync',
+    'webhooks.read',
   ]),
   analyst: new Set([
     ...READ_ALL, 'debtors.write', 'debts.write', 'imports.run', 'imports.read', 'schedules.read',
     'policies.read', 'offers.simulate', 'agreements.write', 'payments.write', 'promises.write', 'documents.send',
     'charges.issue', 'payments.reconcile', 'dashboard.read',
+    'enrichment.run', 'enrichment.read',
   ]),
   collector: new Set([...READ_ALL, 'schedules.read', 'policies.read', 'offers.simulate', 'promises.write', 'charges.issue', 'queue.work']),
-  creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read', 'policies.read', 'dashboard.read']),
-  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'schedules.read', 'policies.read', 'supervision.read', 'dashboard.read']),
+  creditor_viewer: new Set([...READ_ALL, 'imports.read', 'schedules.read', 'policies.read', 'dashboard.read', 'remittance.read']),
+  auditor: new Set([...READ_ALL, 'imports.read', 'users.read', 'audit.read', 'privacy.read', 'privacy.write', 'schedules.read', 'policies.read', 'supervision.read', 'dashboard.read', 'remittance.read',
+    'enrichment.read', 'webhooks.read']),
 };
 
 export const ROLE_LABELS: Record<Role, string> = {

@@ -5,15 +5,24 @@ import {
   eventsQuery, getCase, getDebtor, listEvents, searchDebtors, toContactOutput, toDebtorOutput, updateContact, updateDebtor,
 } from './debtors.ts';
 import { eventOutput } from './timeline.ts';
+import { createDebtor, debtorInput } from './create-debtor.ts';
 
 const params = z.object({ debtorId: zUuid });
 const tags = ['devedores'];
 
-export async function debtorRoutes(app: App, { db }: ApiContext) {
+export async function debtorRoutes(app: App, { db, today }: ApiContext) {
   app.get(
     '/api/debtors',
     { schema: { tags, summary: 'Buscar devedores por nome ou CPF/CNPJ', querystring: debtorSearchQuery, response: { 200: z.object({ items: z.array(debtorSummaryOutput), ...zPageMeta }) } } },
     async (request) => searchDebtors(db, actorOf(request), request.query, routeOf(request)),
+  );
+  app.post(
+    '/api/debtors',
+    { schema: { tags, summary: 'Cadastrar devedor (com contatos) pelo back office', body: debtorInput, response: { 201: debtorOutput.extend({ contacts: z.array(contactOutput) }) } } },
+    async (request, reply) => {
+      const { debtor, contacts } = await createDebtor(db, actorOf(request), request.body, today(), routeOf(request));
+      return reply.status(201).send({ ...toDebtorOutput(debtor), contacts: contacts.map(toContactOutput) });
+    },
   );
   app.get(
     '/api/debtors/:debtorId',

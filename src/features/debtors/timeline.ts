@@ -2,6 +2,9 @@ import { z } from '../../api/zod.ts';
 import type { Tx } from '../../store/database.ts';
 import type { TimelineEvent } from '../../store/schema.ts';
 import type { Actor } from '../auth/permissions.ts';
+import { TIMELINE_TO_WEBHOOK } from '../../domain/webhooks/event-types.ts';
+import { publishEvent, wantsEvent } from '../webhooks/publish-event.ts';
+import { timelinePayload } from '../webhooks/payloads.ts';
 
 /** The case timeline is append-only (a trigger refuses updates and deletes); this is the one way in. */
 export async function appendEvent(
@@ -9,10 +12,11 @@ export async function appendEvent(
   actor: Actor | null,
   event: { debtorId: string; type: string; creditorId?: string | null; debtId?: string | null; data?: Record<string, unknown>; /** known to the caller: saves a lookup when no user acts */ tenantId?: string },
 ): Promise<void> {
+  const tenantId = actor?.tenantId ?? event.tenantId ?? (await tenantOf(tx, event.debtorId));
   await tx.db
     .insertInto('events')
     .values({
-      tenant_id: actor?.tenantId ?? event.tenantId ?? (await tenantOf(tx, event.debtorId)),
+      tenant_id: tenantId,
       debtor_id: event.debtorId,
       creditor_id: event.creditorId ?? null,
       debt_id: event.debtId ?? null,
@@ -23,6 +27,11 @@ export async function appendEvent(
       data: JSON.stringify(event.data ?? {}),
     })
     .execute();
+  // Outbound webhooks (issue 9): the facts receivers subscribe to go to the outbox in this same transaction.
+  const webhookType = TIMELINE_TO_WEBHOOK[event.type];
+  if (webhookType && (await wantsEvent(tx, tenantId, webhookType, event.creditorId))) {
+    await publishEvent(tx, { tenantId, type: webhookType, creditorId: event.creditorId ?? null, data: await timelinePayload(tx, event) });
+  }
 }
 
 async function tenantOf(tx: Tx, debtorId: string): Promise<string> {

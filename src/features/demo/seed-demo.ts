@@ -7,6 +7,7 @@ import { runImport, type ImportReport } from '../imports/run-import.ts';
 import { insertUser } from '../users/users.ts';
 import { runScoring } from '../scoring/score-run.ts';
 import { distributeCases } from '../workspace/distribution.ts';
+import { seedDemoRemittance } from '../remittance/demo-remittance.ts';
 import { seedDemoDunning } from './demo-dunning.ts';
 import { seedDemoWorkspace } from './demo-workspace.ts';
 import { seedDemoHistory } from './demo-history.ts';
@@ -109,6 +110,8 @@ export async function seedDemo(db: Database, options: { asOf: IsoDate; seed?: st
   await db.system(({ sql }) => sql.exec('analyze'));
   await runScoring(db, options.asOf, { tenantIds: [setup.tenantId] });
   await distributeCases(db, setup.tenantId, options.asOf);
+  // Commission rules and last month's statement per creditor (docs/remittance.md).
+  await seedDemoRemittance(db, setup.tenantId, options.asOf, new Date());
   return { tenantId: setup.tenantId, created: true, imports, users: plan.users.map((u) => u.email), password: plan.password };
 }
 

@@ -137,12 +137,7 @@ export const emptyListingFollowUp = (): ListingFollowUp => ({ sent: 0, notified:
 export async function followUpListings(db: Database, tenantId: string, asOf: IsoDate, bureau: BureauAdapter | null, policy: ListingPolicy = DEFAULT_LISTING_POLICY): Promise<ListingFollowUp> {
   const summary = emptyListingFollowUp();
   await db.scoped({ tenantId }, async (tx) => {
-    for (const s of await settledListings(tx, policy)) {
-      const { plannedOn, deadline } = removalSchedule(s.settled_on, BANK_CALENDAR, policy);
-      await tx.db.updateTable('bureau_listings').set({ settled_on: s.settled_on, removal_planned_on: plannedOn, removal_deadline: deadline, removal_reason: s.reason, updated_at: new Date() }).where('id', '=', s.id).execute();
-      await appendEvent(tx, null, { debtorId: s.debtor_id, creditorId: s.creditor_id, debtId: s.debt_id, type: 'listing.removal_planned', data: { listingId: s.id, reason: s.reason, settledOn: s.settled_on, plannedOn, deadline } });
-      summary.settled++;
-    }
+    summary.settled += await planRemovalsOfSettledDebts(tx, policy);
     const expired = await tx.db
       .updateTable('bureau_listings')
       .set({ settled_on: asOf, removal_planned_on: asOf, removal_deadline: asOf, removal_reason: 'prazo máximo (CDC art. 43 §1º; Súmula 323)', updated_at: new Date() })
@@ -165,6 +160,22 @@ export async function followUpListings(db: Database, tenantId: string, asOf: Iso
     await db.scoped({ tenantId }, (tx) => alertIfLate(tx, listing.id, asOf, policy, summary));
   }
   return summary;
+}
+
+/**
+ * Plans the removal of the live listings whose debt no longer owes (Súmula 548): all of the
+ * tenant's in the daily follow-up, or only `debtIds` at once when a debt is settled by another
+ * path (the ERP sync's settle). Returns how many were planned.
+ */
+export async function planRemovalsOfSettledDebts(tx: Tx, policy: ListingPolicy = DEFAULT_LISTING_POLICY, debtIds?: readonly string[]): Promise<number> {
+  let planned = 0;
+  for (const s of await settledListings(tx, policy, debtIds)) {
+    const { plannedOn, deadline } = removalSchedule(s.settled_on, BANK_CALENDAR, policy);
+    await tx.db.updateTable('bureau_listings').set({ settled_on: s.settled_on, removal_planned_on: plannedOn, removal_deadline: deadline, removal_reason: s.reason, updated_at: new Date() }).where('id', '=', s.id).execute();
+    await appendEvent(tx, null, { debtorId: s.debtor_id, creditorId: s.creditor_id, debtId: s.debt_id, type: 'listing.removal_planned', data: { listingId: s.id, reason: s.reason, settledOn: s.settled_on, plannedOn, deadline } });
+    planned++;
+  }
+  return planned;
 }
 
 async function alertIfLate(tx: Tx, listingId: string, asOf: IsoDate, policy: ListingPolicy, summary: ListingFollowUp): Promise<void> {
@@ -282,7 +293,7 @@ async function applyState(
  * paid debt, the first payment of the agreement that now binds it, else the day its status
  * changed — never before the listing was requested.
  */
-async function settledListings(tx: Tx, policy: ListingPolicy) {
+async function settledListings(tx: Tx, policy: ListingPolicy, debtIds?: readonly string[]) {
   const { rows } = await tx.sql.query<{ id: string; debt_id: string; debtor_id: string; creditor_id: string; settled_on: string; reason: string }>(
     `select l.id, l.debt_id, l.debtor_id, l.creditor_id,
             to_char(greatest(l.requested_on, coalesce(
@@ -301,12 +312,13 @@ async function settledListings(tx: Tx, policy: ListingPolicy) {
                  else 'título baixado pelo credor' end as reason
        from bureau_listings l join debts d on d.tenant_id = l.tenant_id and d.id = l.debt_id
       where l.status in ('requested', 'notified', 'active', 'removal_requested') and l.settled_on is null
+        and ($2::uuid[] is null or l.debt_id = any($2::uuid[]))
         and (d.status in ('paid', 'settled', 'cancelled')
              or (d.status = 'open' and d.disputed_at is not null)
              or ($1 and d.status = 'in_agreement' and exists (
                   select 1 from agreement_debts ad join agreements a on a.tenant_id = ad.tenant_id and a.id = ad.agreement_id
                    where ad.debt_id = d.id and ad.binding and a.status = 'active')))`,
-    [policy.removeOnAgreement],
+    [policy.removeOnAgreement, debtIds ? [...debtIds] : null],
   );
   return rows;
 }

@@ -1,8 +1,9 @@
 import type { IsoDate } from '../../domain/dates.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
-import { copyLine, type Database, type SqlClient, type TenantScope } from '../../store/database.ts';
+import { copyLine, type Database, type SqlClient, type TenantScope, type Tx } from '../../store/database.ts';
 import type { ImportStatus } from '../../store/schema.ts';
 import { addressLine } from '../debtors/normalize-contact.ts';
+import { publishImport } from '../webhooks/publish-batch.ts';
 import { readRecords, type FileShape, type ReaderOptions } from './read-records.ts';
 import { fieldText, validateRow, type ImportRow, type RawRecord, type RowError } from './validate-row.ts';
 
@@ -20,8 +21,10 @@ export interface RunImportInput {
   snapshot?: boolean;
   /** Today, for checks such as "birth date in the future". */
   asOf: IsoDate;
-  /** 'cli' or 'api': who asked, for the timeline. */
-  via: 'cli' | 'api' | 'demo';
+  /** 'cli' or 'api': who asked, for the timeline ('erp': the ERP sync's batch API and scheduled pulls). */
+  via: 'cli' | 'api' | 'demo' | 'erp';
+  /** Run inside the caller's transaction (ERP sync: with its idempotency record); a failure is then the caller's to record. */
+  tx?: Tx;
   onProgress?: (progress: { bytes: number; records: number }) => void;
   /** Rows per staging batch; memory grows with it, not with the file. */
   batchSize?: number;
@@ -60,6 +63,7 @@ const STAGE_COLUMNS = [
 ] as const;
 
 const CREATE_STAGE = `
+  drop table if exists import_stage, import_stage_seen, import_stage_errors;
   create temp table import_stage (
     line integer not null, external_id text not null, debtor_document text not null, debtor_kind text not null,
     debtor_name text not null, search_name text not null, birth_date date, declared_income_cents bigint,
@@ -109,7 +113,8 @@ export async function runImport(input: RunImportInput): Promise<ImportReport> {
   let importId: string | null = null;
   let shape: FileShape | null = null;
   try {
-    return await db.scoped(scope, async ({ db: q, sql }) => {
+    const inTransaction = <T>(work: (tx: Tx) => Promise<T>): Promise<T> => (input.tx ? work(input.tx) : db.scoped(scope, work));
+    return await inTransaction(async ({ db: q, sql }) => {
       const creditor = await q
         .selectFrom('creditors')
         .select(['id', 'business_kind'])
@@ -263,6 +268,10 @@ export async function runImport(input: RunImportInput): Promise<ImportReport> {
         })
         .where('id', '=', id)
         .execute();
+      // Outbound webhooks (issue 9): one debt.imported event per batch, in the import's transaction.
+      if (status === 'completed') {
+        await publishImport({ db: q, sql }, { tenantId: scope.tenantId, importId: id, creditorId: input.creditorId, portfolioId: input.portfolioId, fileName: input.fileName, via: input.via, created: counts.created, updated: counts.updated, settled: counts.settled, rejected: rejectedRows });
+      }
 
       const { rows: errorCountRows } = await sql.query<{ n: number }>(
         'select count(*)::int as n from import_errors where import_id = $1',
@@ -299,7 +308,7 @@ export async function runImport(input: RunImportInput): Promise<ImportReport> {
     });
   } catch (error) {
     // The transaction rolled back; keep a record that the attempt happened and why it failed.
-    if (importId !== null || error instanceof AppError) {
+    if (!input.tx && (importId !== null || error instanceof AppError)) {
       if (!(error instanceof AppError && (error.code === 'not_found' || error.code === 'forbidden'))) {
         await recordFailure(input, error).catch(() => {});
       }

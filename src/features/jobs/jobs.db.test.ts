@@ -4,7 +4,7 @@ import { openTestDatabase, type TestDatabase } from '../../../test/support/datab
 import { createTenant, type TenantFixture } from '../../../test/support/factories.ts';
 import { loadConfig } from '../../shared/config.ts';
 import { createSchedule, saveTemplate } from '../dunning/schedules.ts';
-import { DAILY_RUN_CRON, DISPATCH_CRON, startJobs } from './jobs.ts';
+import { DAILY_RUN_CRON, DISPATCH_CRON, PRIVACY_CRON, startJobs, WEBHOOKS_CRON } from './jobs.ts';
 
 let t: TestDatabase;
 let tenant: TenantFixture;
@@ -26,6 +26,8 @@ describe('job queue (pg-boss on the same database)', () => {
     try {
       expect(await boss.getSchedule('daily-run')).toMatchObject({ name: 'daily-run', cron: DAILY_RUN_CRON, options: expect.objectContaining({ tz: 'America/Sao_Paulo' }) });
       expect(await boss.getSchedule('dispatch')).toMatchObject({ name: 'dispatch', cron: DISPATCH_CRON });
+      expect(await boss.getSchedule('webhooks')).toMatchObject({ name: 'webhooks', cron: WEBHOOKS_CRON });
+      expect(await boss.getSchedule('privacy-daily')).toMatchObject({ name: 'privacy-daily', cron: PRIVACY_CRON, options: expect.objectContaining({ tz: 'America/Sao_Paulo' }) }); // part E
       const completed = async (queue: string, id: string | null) => {
         let state = '';
         for (let i = 0; i < 100 && state !== 'completed'; i++) {

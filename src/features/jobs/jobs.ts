@@ -9,6 +9,9 @@ import { PostgresDatabase } from '../../store/postgres-database.ts';
 import { channelsFromConfig } from '../dunning/channels/from-config.ts';
 import { runDaily } from '../dunning/daily-run.ts';
 import { dispatchDue } from '../dunning/dispatch.ts';
+import { runPrivacyDaily } from '../privacy/privacy-daily.ts';
+import { pullDueErpSources, pullOptionsOf } from '../erp/pull-erp-source.ts';
+import { deliverWebhooksNow, webhookDeliverOptions } from '../webhooks/deliver.ts';
 
 /**
  * Background work through pg-boss on the same database: the daily run every morning, dispatch
@@ -17,6 +20,9 @@ import { dispatchDue } from '../dunning/dispatch.ts';
  */
 export const DAILY_RUN_CRON = '0 6 * * *'; // 06:00 in Brasília: the plan is ready before the contact window opens
 export const DISPATCH_CRON = '* * * * *';
+export const PRIVACY_CRON = '30 3 * * *'; // 03:30 in Brasília: LGPD deadlines and anonymization after retention (part E)
+export const WEBHOOKS_CRON = '* * * * *';
+export const ERP_PULL_CRON = '* * * * *'; // each source has its own interval or cron; this pass picks the due ones (part C)
 
 export async function startJobs(db: Database, config: Config, logger: Logger): Promise<PgBoss> {
   const boss =
@@ -43,6 +49,34 @@ export async function startJobs(db: Database, config: Config, logger: Logger): P
     const summary = await dispatchDue(db, { now: new Date(), channels, publicUrl: config.PUBLIC_URL });
     if (Object.values(summary).some((n) => n > 0)) logger.info(summary, 'dispatch');
     return summary;
+  });
+  // Outbound webhooks (part B of issue 9): due deliveries every minute; rows are claimed with SKIP LOCKED.
+  await boss.createQueue('webhooks', { retryLimit: 1 });
+  await boss.schedule('webhooks', WEBHOOKS_CRON);
+  await boss.work('webhooks', async () => {
+    const summary = await deliverWebhooksNow(db, webhookDeliverOptions(config));
+    if (summary.claimed > 0) logger.info(summary, 'webhooks');
+    return summary;
+  });
+  // LGPD (part E of issue 9): anonymization after the retention period, and the requests' deadlines.
+  await boss.createQueue('privacy-daily', { retryLimit: 2, retryBackoff: true });
+  await boss.schedule('privacy-daily', PRIVACY_CRON, null, { tz: 'America/Sao_Paulo' });
+  await boss.work<{ asOf?: string }>('privacy-daily', async ([job]) => {
+    const summary = await runPrivacyDaily(db, { asOf: job?.data?.asOf ?? localTime(new Date(), 'America/Sao_Paulo').date, retentionYears: config.PRIVACY_RETENTION_YEARS });
+    logger.info({ asOf: summary.asOf, anonymized: summary.anonymization.anonymized, overdue: summary.deadlines.overdue, dueSoon: summary.deadlines.dueSoon }, 'privacy daily');
+    if (summary.deadlines.overdue > 0) logger.warn({ overdue: summary.deadlines.overdue }, 'LGPD requests past their due date (GET /api/privacy-requests?due=overdue)');
+    return summary;
+  });
+  // ERP sync (part C of issue 9): every minute, the pull sources whose time has come.
+  await boss.createQueue('erp-pull', { retryLimit: 0 });
+  await boss.schedule('erp-pull', ERP_PULL_CRON);
+  await boss.work('erp-pull', async () => {
+    const results = await pullDueErpSources(db, pullOptionsOf(config, new Date()), (sourceId, error) => logger.error({ err: error, sourceId }, 'erp pull failed'));
+    for (const r of results) {
+      const log = r.outcome === 'failed' || r.outcome === 'unreadable' || r.outcome === 'rejected' ? logger.warn.bind(logger) : logger.info.bind(logger);
+      if (r.outcome !== 'not_modified' && r.outcome !== 'no_files' && r.outcome !== 'unchanged') log({ sourceId: r.sourceId, outcome: r.outcome, files: r.files.map((f) => ({ sha256: f.sha256, outcome: f.outcome, importId: f.importId })) }, 'erp pull');
+    }
+    return { pulled: results.length };
   });
   return boss;
 }

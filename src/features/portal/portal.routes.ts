@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { actorOf, routeOf, type ApiContext, type App } from '../../api/context.ts';
+import { routeOf, type ApiContext, type App } from '../../api/context.ts';
 import { z, zDocument, zIsoDate, zUuid } from '../../api/zod.ts';
 import type { PortalActor } from '../auth/permissions.ts';
 import { renderDocument } from '../negotiation/documents.ts';
@@ -12,7 +12,7 @@ import {
 } from './portal-account.ts';
 import { authenticatePortal, closePortalSession, countAttempt, openPortalSession, portalTenant, rateLimited, requestCode, type PortalTenant } from './portal-identity.ts';
 import { CODE_REQUESTED, DATA_SUBJECT_RESPONSE_DAYS, greetingName, IDENTIFICATION_FAILED, maskedDocument, sha256 } from './portal-rules.ts';
-import { KIND_LABELS, listPrivacyRequests, privacyReceiptOutput, privacyRequestInput, privacyRequestList, privacyRequestQuery, receivePrivacyRequest } from './privacy-requests.ts';
+import { KIND_LABELS, privacyReceiptOutput, privacyRequestInput, receivePrivacyRequest } from './privacy-requests.ts';
 
 /**
  * The debtor's self-service portal: /api/portal/{tenant}/… Every route is open to the staff
@@ -340,10 +340,5 @@ export async function portalRoutes(app: App, { db, config, today }: ApiContext) 
     },
   );
 
-  // The staff's side of the form (issue 9 builds the workflow on it).
-  app.get(
-    '/api/privacy-requests',
-    { schema: { tags: ['auditoria'], summary: 'Solicitações de titulares (LGPD), mais recentes primeiro', querystring: privacyRequestQuery, response: { 200: privacyRequestList } } },
-    async (request) => listPrivacyRequests(db, actorOf(request), request.query),
-  );
+  // The staff's side of the requests (workflow, access report, ROPA) is src/features/privacy.
 }

@@ -1,12 +1,12 @@
-import { z, zDocument, zPage, zPageMeta } from '../../api/zod.ts';
+import { z, zDocument } from '../../api/zod.ts';
 import { normalizeEmail } from '../../brazil/email.ts';
 import { parsePhone, phoneProblemMessages } from '../../brazil/phones.ts';
 import { formatDateBR, type IsoDate } from '../../domain/dates.ts';
 import type { Database } from '../../store/database.ts';
-import { DATA_SUBJECT_REQUEST_KINDS, type DataSubjectRequest } from '../../store/schema.ts';
-import { recordAccess } from '../audit/record-access.ts';
-import { requirePermission, scopeOf, type PortalActor, type StaffActor } from '../auth/permissions.ts';
+import { DATA_SUBJECT_REQUEST_KINDS } from '../../store/schema.ts';
+import type { PortalActor } from '../auth/permissions.ts';
 import { appendEvent } from '../debtors/timeline.ts';
+import { appendHistory } from '../privacy/history.ts';
 import { dataSubjectDueOn } from './portal-rules.ts';
 
 /**
@@ -23,27 +23,32 @@ export const KIND_LABELS: Record<(typeof DATA_SUBJECT_REQUEST_KINDS)[number], st
   information: 'informação sobre compartilhamento e tratamento',
 };
 
-export const privacyRequestInput = z
-  .object({
-    document: zDocument.describe('CPF ou CNPJ do titular'),
-    name: z.string().trim().min(3, 'informe o nome completo').max(200),
-    email: z.email('e-mail inválido').max(254).optional(),
-    phone: z
-      .string()
-      .max(30)
-      .transform((value, ctx) => {
-        const parsed = parsePhone(value);
-        if (!parsed.ok) {
-          ctx.addIssue({ code: 'custom', message: phoneProblemMessages[parsed.problem] });
-          return z.NEVER;
-        }
-        return parsed.phone.e164;
-      })
-      .optional(),
-    kind: z.enum(DATA_SUBJECT_REQUEST_KINDS).describe(Object.entries(KIND_LABELS).map(([k, v]) => `${k}: ${v}`).join('; ')),
-    message: z.string().trim().max(4000).optional(),
-  })
-  .refine((v) => v.email !== undefined || v.phone !== undefined, { message: 'informe um e-mail ou telefone para a resposta', path: ['email'] });
+/** The fields of a request, as the portal's form and the staff's screen both take them. */
+export const privacyRequestFields = {
+  document: zDocument.describe('CPF ou CNPJ do titular'),
+  name: z.string().trim().min(3, 'informe o nome completo').max(200),
+  email: z.email('e-mail inválido').max(254).optional(),
+  phone: z
+    .string()
+    .max(30)
+    .transform((value, ctx) => {
+      const parsed = parsePhone(value);
+      if (!parsed.ok) {
+        ctx.addIssue({ code: 'custom', message: phoneProblemMessages[parsed.problem] });
+        return z.NEVER;
+      }
+      return parsed.phone.e164;
+    })
+    .optional(),
+  kind: z.enum(DATA_SUBJECT_REQUEST_KINDS).describe(Object.entries(KIND_LABELS).map(([k, v]) => `${k}: ${v}`).join('; ')),
+  message: z.string().trim().max(4000).optional(),
+};
+
+/** The answer goes to an e-mail or a phone: one of them is required. */
+export const hasReplyContact = (v: { email?: string | undefined; phone?: string | undefined }) => v.email !== undefined || v.phone !== undefined;
+export const replyContactIssue = { message: 'informe um e-mail ou telefone para a resposta', path: ['email'] };
+
+export const privacyRequestInput = z.object(privacyRequestFields).refine(hasReplyContact, replyContactIssue);
 
 export const privacyReceiptOutput = z.object({
   protocol: z.string(),
@@ -79,8 +84,9 @@ export async function receivePrivacyRequest(
         email: input.email ? normalizeEmail(input.email) : null, phone: input.phone ?? null, kind: input.kind, message: input.message || null,
         channel: 'portal', due_on: dueOn, ip: context.ip, created_by: null,
       })
-      .returning(['protocol', 'received_at'])
+      .returning(['id', 'protocol', 'received_at'])
       .executeTakeFirstOrThrow();
+    await appendHistory(tx, { tenantId, requestId: row.id, userId: null, action: 'received', to: 'received', note: debtorId ? 'pelo portal, na sessão do próprio titular (identidade verificada)' : 'pelo portal, sem sessão (identidade a confirmar)' });
     if (debtorId && context.session) {
       await appendEvent(tx, context.session, { debtorId, type: 'privacy_request.received', data: { protocol: row.protocol, kind: input.kind, dueOn } });
     }
@@ -91,46 +97,4 @@ export async function receivePrivacyRequest(
   });
 }
 
-export const privacyRequestOutput = z.object({
-  id: z.uuid(),
-  protocol: z.string(),
-  kind: z.enum(DATA_SUBJECT_REQUEST_KINDS),
-  status: z.enum(['received', 'in_progress', 'answered', 'refused']),
-  channel: z.enum(['portal', 'staff']),
-  debtorId: z.uuid().nullable(),
-  identityVerified: z.boolean().describe('Feita numa sessão do portal do próprio devedor'),
-  document: z.string(),
-  name: z.string(),
-  email: z.string().nullable(),
-  phone: z.string().nullable(),
-  message: z.string().nullable(),
-  receivedAt: z.date(),
-  dueOn: z.string(),
-});
-
-export const privacyRequestQuery = z.object({
-  status: z.enum(['received', 'in_progress', 'answered', 'refused']).optional(),
-  ...zPage,
-});
-
-export const privacyRequestList = z.object({ items: z.array(privacyRequestOutput), ...zPageMeta });
-
-/** The agency's requests, newest first (permission audit.read: the auditor / DPO). Reading them is audited. */
-export async function listPrivacyRequests(db: Database, actor: StaffActor, query: z.infer<typeof privacyRequestQuery>): Promise<z.infer<typeof privacyRequestList>> {
-  requirePermission(actor, 'audit.read');
-  return db.scoped(scopeOf(actor), async (tx) => {
-    let q = tx.db.selectFrom('data_subject_requests').selectAll();
-    if (query.status) q = q.where('status', '=', query.status);
-    const rows = await q.orderBy('received_at', 'desc').orderBy('id', 'desc').limit(query.limit + 1).offset(query.offset).execute();
-    const items = rows.slice(0, query.limit);
-    await recordAccess(tx, actor, { action: 'read', resource: 'data_subject_request', subjectIds: items.flatMap((r) => (r.debtor_id ? [r.debtor_id] : [])), details: { count: items.length } });
-    return { items: items.map(toOutput), limit: query.limit, offset: query.offset, hasMore: rows.length > query.limit };
-  });
-}
-
-function toOutput(r: DataSubjectRequest): z.infer<typeof privacyRequestOutput> {
-  return {
-    id: r.id, protocol: r.protocol, kind: r.kind, status: r.status, channel: r.channel, debtorId: r.debtor_id, identityVerified: r.identity_verified,
-    document: r.document, name: r.name, email: r.email, phone: r.phone, message: r.message, receivedAt: r.received_at, dueOn: r.due_on,
-  };
-}
+// The staff's side (list, verification, answers, the access report) lives in src/features/privacy.

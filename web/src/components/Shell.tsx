@@ -5,6 +5,8 @@ interface NavItem {
   to: string;
   label: string;
   permission: string;
+  /** The agency's own configuration: not shown to a creditor viewer (read-only portal: Painel, Devedores, Acordos, Repasses). */
+  agencyOnly?: boolean;
 }
 
 /** The back office's menu: each item shows only to the roles that may use it. */
@@ -13,15 +15,18 @@ const NAV: NavItem[] = [
   { to: '/fila', label: 'Minha fila', permission: 'queue.work' },
   { to: '/devedores', label: 'Devedores', permission: 'debtors.read' },
   { to: '/acordos', label: 'Acordos', permission: 'debts.read' },
-  { to: '/importacoes', label: 'Carteiras e importações', permission: 'portfolios.read' },
-  { to: '/reguas', label: 'Réguas', permission: 'schedules.read' },
-  { to: '/modelos', label: 'Modelos de mensagem', permission: 'schedules.read' },
-  { to: '/politicas', label: 'Políticas de negociação', permission: 'policies.read' },
+  { to: '/importacoes', label: 'Carteiras e importações', permission: 'portfolios.read', agencyOnly: true },
+  { to: '/reguas', label: 'Réguas', permission: 'schedules.read', agencyOnly: true },
+  { to: '/modelos', label: 'Modelos de mensagem', permission: 'schedules.read', agencyOnly: true },
+  { to: '/politicas', label: 'Políticas de negociação', permission: 'policies.read', agencyOnly: true },
+  { to: '/repasses', label: 'Repasses', permission: 'remittance.read' },
+  { to: '/integracoes/webhooks', label: 'Integrações → Webhooks', permission: 'webhooks.read', agencyOnly: true },
   { to: '/supervisao', label: 'Supervisão', permission: 'supervision.read' },
+  { to: '/privacidade', label: 'Privacidade (LGPD)', permission: 'privacy.read', agencyOnly: true },
 ];
 
-export function visibleNav(permissions: string[]): NavItem[] {
-  return NAV.filter((item) => permissions.includes(item.permission));
+export function visibleNav(permissions: string[], creditorViewer = false): NavItem[] {
+  return NAV.filter((item) => permissions.includes(item.permission) && !(creditorViewer && item.agencyOnly));
 }
 
 export function Shell() {
@@ -55,7 +60,7 @@ export function Shell() {
       <div className="body">
         <nav aria-label="Menu principal" className="sidenav">
           <ul>
-            {visibleNav(me.permissions).map((item) => (
+            {visibleNav(me.permissions, me.creditorId !== null).map((item) => (
               <li key={item.to}>
                 <NavLink to={item.to} end={item.to === '/'}>
                   {item.label}

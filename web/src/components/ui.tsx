@@ -148,3 +148,26 @@ export function Stat({ label, value, hint }: { label: string; value: ReactNode; 
     </div>
   );
 }
+
+/** A confirmation read out by screen readers (role=status); nothing when there is none. */
+export function Success({ message }: { message: ReactNode }) {
+  return message ? (
+    <p role="status" className="success">
+      {message}
+    </p>
+  ) : null;
+}
+
+/** A creditor picker; `empty` adds a first option with no creditor ("escolha…", "Todos os credores"). */
+export function CreditorOptions({ creditors, empty }: { creditors: ReadonlyArray<{ id: string; legalName: string }>; empty?: string }) {
+  return (
+    <>
+      {empty !== undefined && <option value="">{empty}</option>}
+      {creditors.map((c) => (
+        <option key={c.id} value={c.id}>
+          {c.legalName}
+        </option>
+      ))}
+    </>
+  );
+}

@@ -9,6 +9,7 @@ import { useSession } from '../session.tsx';
 import type { CaseView, DebtorBalance } from '../types.ts';
 import { AgreementsPanel } from './case/AgreementsPanel.tsx';
 import { OffersPanel } from './case/OffersPanel.tsx';
+import { EnrichPanel } from './enrichment/EnrichPanel.tsx';
 
 const COMPONENT_LABEL: Record<string, string> = { principal: 'Principal', correction: 'Correção', interest: 'Juros', fine: 'Multa', fees: 'Honorários/encargos' };
 
@@ -68,6 +69,7 @@ export function CasePage() {
             {debtor.city ? `${debtor.city}/${debtor.uf}` : debtor.uf ?? ''} {debtor.birthDate ? `· nascimento ${dateBR(debtor.birthDate)}` : ''}
           </p>
         </Card>
+        {can('enrichment.run') && can('debtors.write') && debtor.kind === 'pj' && <EnrichPanel debtorId={debtor.id} onDone={refresh} />}
         <Card title="Credores">
           <ul className="plain-list">
             {summary.creditors.map((c) => (

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Bar, BarChart, CartesianGrid, Legend, Line, LineChart, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api.ts';
-import { Card, DataTable, ErrorBox, Field, Loading, Page, Stat } from '../components/ui.tsx';
+import { Card, CreditorOptions, DataTable, ErrorBox, Field, Loading, Page, Stat } from '../components/ui.tsx';
 import { csvMoney } from '../csv.ts';
 import { brl, count, dateBR, percent } from '../format.ts';
 import { useLoad } from '../hooks.ts';
@@ -36,12 +36,7 @@ export function DashboardPage() {
           <Field label="Credor">
             {(id) => (
               <select id={id} value={filters.creditorId} onChange={set('creditorId')}>
-                <option value="">todos</option>
-                {creditors.data?.items.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.legalName}
-                  </option>
-                ))}
+                <CreditorOptions creditors={creditors.data?.items ?? []} empty="todos" />
               </select>
             )}
           </Field>

@@ -5,12 +5,16 @@ import { Card, DataTable, ErrorBox, Loading, Page } from '../components/ui.tsx';
 import { csvMoney } from '../csv.ts';
 import { brl, dateBR, maskDocument } from '../format.ts';
 import { useLoad } from '../hooks.ts';
+import { useSession } from '../session.tsx';
+import { NewDebtorForm } from './enrichment/NewDebtorForm.tsx';
 import type { DebtorRow, Page as ApiPage } from '../types.ts';
 
 export function DebtorsPage() {
   const [params, setParams] = useSearchParams();
   const q = params.get('q') ?? '';
   const [text, setText] = useState(q);
+  const { can } = useSession();
+  const [creating, setCreating] = useState(false);
   const result = useLoad(() => (q.length >= 2 ? api.get<ApiPage<DebtorRow>>('/api/debtors', { q, limit: 50 }) : Promise.resolve(null)), [q]);
 
   const submit = (event: FormEvent) => {
@@ -19,7 +23,17 @@ export function DebtorsPage() {
   };
 
   return (
-    <Page title="Devedores">
+    <Page
+      title="Devedores"
+      actions={
+        can('debtors.write') ? (
+          <button type="button" className="button" aria-expanded={creating} onClick={() => setCreating(!creating)}>
+            Novo devedor
+          </button>
+        ) : undefined
+      }
+    >
+      {creating && <NewDebtorForm />}
       <Card>
         <form role="search" onSubmit={submit} className="inline-form">
           <label htmlFor="busca">Nome, CPF ou CNPJ</label>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
-import { Card, ErrorBox, Field, Loading, Page } from '../components/ui.tsx';
+import { Card, ErrorBox, Field, Loading, Page, Success } from '../components/ui.tsx';
 import { brl, fractionToPercentInput, parseBrl, percentInputToFraction } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { useSession } from '../session.tsx';
@@ -195,11 +195,7 @@ export function PoliciesPage() {
           </button>
         )}
         <ErrorBox error={save.error} />
-        {saved && (
-          <p role="status" className="success">
-            {saved}
-          </p>
-        )}
+        <Success message={saved} />
       </Card>
     </Page>
   );

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { Link } from 'react-router';
 import { api } from '../api.ts';
-import { Badge, Card, ErrorBox, Field, Loading, Page, Stat } from '../components/ui.tsx';
+import { Badge, Card, ErrorBox, Field, Loading, Page, Stat, Success } from '../components/ui.tsx';
 import { brl, dateBR, parseBrl } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { DISPOSITION, STAGE, label } from '../labels.ts';
@@ -85,11 +85,7 @@ export function QueuePage() {
 
   return (
     <Page title="Minha fila" actions={<Link to={`/devedores/${c.debtorId}`}>Abrir o caso completo</Link>}>
-      {done && (
-        <p role="status" className="success">
-          {done}
-        </p>
-      )}
+      <Success message={done} />
       <div className="grid cols-4">
         <Stat label="Devedor" value={c.name} hint={`${c.documentMasked} · ${c.uf ?? ''}`} />
         <Stat label="Saldo atualizado" value={brl(c.balance?.totalCents ?? null)} hint={c.creditor?.name} />

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
-import { Card, ErrorBox, Loading, Page } from '../components/ui.tsx';
+import { Card, ErrorBox, Loading, Page, Success } from '../components/ui.tsx';
 import { brl } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { CHANNEL, STAGE, label } from '../labels.ts';
@@ -177,11 +177,7 @@ export function SchedulesPage() {
             </div>
           )}
           <ErrorBox error={save.error} />
-          {saved && (
-            <p role="status" className="success">
-              {saved}
-            </p>
-          )}
+          <Success message={saved} />
         </Card>
       )}
     </Page>

@@ -1,6 +1,6 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
-import { Badge, Card, ErrorBox, Field, Loading, Page } from '../components/ui.tsx';
+import { Badge, Card, ErrorBox, Field, Loading, Page, Success } from '../components/ui.tsx';
 import { useAction, useLoad } from '../hooks.ts';
 import { CHANNEL, label } from '../labels.ts';
 import { useSession } from '../session.tsx';
@@ -86,11 +86,7 @@ export function TemplatesPage() {
                 </button>
               )}
               <ErrorBox error={action.error} />
-              {saved && (
-                <p role="status" className="success">
-                  {saved}
-                </p>
-              )}
+              <Success message={saved} />
             </>
           )}
         </Card>

@@ -1,7 +1,7 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
 import { ChargeView } from '../../components/ChargeView.tsx';
-import { Badge, Card, ErrorBox, Loading } from '../../components/ui.tsx';
+import { Badge, Card, ErrorBox, Loading, Success } from '../../components/ui.tsx';
 import { brl, dateBR, dateTimeBR } from '../../format.ts';
 import { useAction, useLoad } from '../../hooks.ts';
 import { AGREEMENT_STATUS, CHANNEL, INSTALLMENT_STATUS, label } from '../../labels.ts';
@@ -135,11 +135,7 @@ function AgreementItem({ agreement: a, onChange }: { agreement: Agreement; onCha
         )}
       </div>
       <ErrorBox error={action.error} />
-      {message && (
-        <p role="status" className="success">
-          {message}
-        </p>
-      )}
+      <Success message={message} />
       {charges.data && charges.data.items.length > 0 && (
         <div className="charges">
           {a.installments

@@ -1,6 +1,6 @@
 import { useState } from 'react';
 import { api } from '../../api.ts';
-import { Badge, Card, ErrorBox, Field } from '../../components/ui.tsx';
+import { Badge, Card, CreditorOptions, ErrorBox, Field } from '../../components/ui.tsx';
 import { brl, dateBR, parseBrl, percent } from '../../format.ts';
 import { useAction } from '../../hooks.ts';
 import type { Agreement, Offer, OffersResult } from '../../types.ts';
@@ -43,11 +43,7 @@ export function OffersPanel({ debtorId, creditors, onAgreement }: { debtorId: st
           <Field label="Credor">
             {(id) => (
               <select id={id} value={creditorId} onChange={(e) => setCreditorId(e.target.value)}>
-                {creditors.map((c) => (
-                  <option key={c.id} value={c.id}>
-                    {c.legalName}
-                  </option>
-                ))}
+                <CreditorOptions creditors={creditors} />
               </select>
             )}
           </Field>
