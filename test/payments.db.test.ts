@@ -390,6 +390,8 @@ describe('credit-bureau listing and protest', () => {
     expect(bureauServer.listings.get(notified.protocol)?.status).toBe('removed');
     const timeline = await api(analyst, 'GET', `/api/debtors/${debtorId}/events`);
     expect(JSON.stringify(timeline.body)).toMatch(/listing\.removal_requested/);
+    // Removed in the same call: the removal is on the timeline too (and so reaches the webhooks).
+    expect(JSON.stringify(timeline.body)).toMatch(/listing\.removed/);
   });
 
   it('follows a removal the bureau has not confirmed, and raises an alert on its alert day, once', async () => {

@@ -6,7 +6,7 @@ import { guardedLookup, isPrivateAddress } from './outbound-url.ts';
 
 describe('outbound URL guard (SSRF) for webhooks and ERP pulls', () => {
   it('knows private, loopback, link-local and reserved addresses', () => {
-    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', 'not-an-ip']) {
+    for (const a of ['127.0.0.1', '10.1.2.3', '172.16.0.1', '172.31.255.255', '192.168.0.10', '169.254.169.254', '100.64.0.1', '0.0.0.0', '::1', '::', 'fd00::1', 'fe80::1', '::ffff:127.0.0.1', '::ffff:10.0.0.1', '::127.0.0.1', '::7f00:1', '2002:7f00:1::1', '64:ff9b::a00:1', 'not-an-ip']) {
       expect(isPrivateAddress(a), a).toBe(true);
     }
     for (const a of ['8.8.8.8', '172.32.0.1', '200.160.2.3', '2001:4860:4860::8888', '::ffff:8.8.8.8']) expect(isPrivateAddress(a), a).toBe(false);
@@ -21,6 +21,7 @@ describe('outbound URL guard (SSRF) for webhooks and ERP pulls', () => {
     expect(() => checkWebhookUrl('http://localhost:3000/', false)).toThrow(/endereço interno/);
     expect(() => checkWebhookUrl('http://169.254.169.254/latest/meta-data', false)).toThrow(/privado/);
     expect(() => checkWebhookUrl('http://[::1]:80/', false)).toThrow(/privado/);
+    expect(() => checkWebhookUrl('http://[::127.0.0.1]/', false)).toThrow(/privado/);
     expect(() => checkWebhookUrl('isto não é url', false)).toThrow(/URL inválida/);
   });
 

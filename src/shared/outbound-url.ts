@@ -17,7 +17,9 @@ for (const [net, prefix] of [
   ['192.0.0.0', 24], ['192.0.2.0', 24], ['192.168.0.0', 16], ['198.18.0.0', 15], ['198.51.100.0', 24], ['203.0.113.0', 24],
   ['224.0.0.0', 4], ['240.0.0.0', 4],
 ] as const) BLOCKED.addSubnet(net, prefix, 'ipv4');
-for (const [net, prefix] of [['::', 128], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['64:ff9b::', 96]] as const) BLOCKED.addSubnet(net, prefix, 'ipv6');
+// ::/96 holds the deprecated IPv4-compatible addresses ([::127.0.0.1]); 2002::/16 (6to4) and
+// 64:ff9b::/96 (NAT64) embed an IPv4 address that may be an internal one.
+for (const [net, prefix] of [['::', 96], ['::1', 128], ['fc00::', 7], ['fe80::', 10], ['ff00::', 8], ['2001:db8::', 32], ['64:ff9b::', 96], ['2002::', 16]] as const) BLOCKED.addSubnet(net, prefix, 'ipv6');
 
 /** Whether an IP address (v4 or v6, IPv4-mapped included) is outside the public internet. */
 export function isPrivateAddress(address: string): boolean {

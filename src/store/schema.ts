@@ -199,6 +199,8 @@ export interface EventTable {
   actor_kind: ActorKind;
   actor_user_id: string | null;
   data: ColumnType<Record<string, unknown>, string | undefined, never>;
+  /** The writing transaction (xid8, as text), for the ERP changes feed's cursor (0012). */
+  xact: ColumnType<string, never, never>;
 }
 
 export interface SessionTable {
@@ -1011,6 +1013,8 @@ export interface ApiKeyTable {
   expires_at: Date | null;
   revoked_at: Date | null;
   last_used_at: Date | null;
+  /** The permissions the key may use (default erp.sync), within its user's role. */
+  scopes: ColumnType<string[], string[] | undefined, string[]>;
   created_by: string | null;
   created_at: CreatedAt;
 }

@@ -40,7 +40,7 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
     interest_rate: true, interest_kind: true, fine_rate: true, fees_rate: true, relationship: true, status: true, status_changed_at: true,
     disputed_at: true, prescription_interrupted_on: true, import_id: true, created_at: true, updated_at: true,
   },
-  events: { tenant_id: true, id: true, debtor_id: true, creditor_id: true, debt_id: true, type: true, occurred_at: true, actor_kind: true, actor_user_id: true, data: true },
+  events: { tenant_id: true, id: true, debtor_id: true, creditor_id: true, debt_id: true, type: true, occurred_at: true, actor_kind: true, actor_user_id: true, data: true, xact: true },
   sessions: { id: true, tenant_id: true, user_id: true, created_at: true, expires_at: true, revoked_at: true, ip: true, user_agent: true },
   audit_log: { tenant_id: true, id: true, at: true, user_id: true, action: true, resource: true, route: true, subject_ids: true, ip: true, details: true },
   schema_migrations: { version: true, applied_at: true },
@@ -165,7 +165,7 @@ const DECLARED: { [T in keyof Schema]: Record<keyof Schema[T] & string, true> } 
     snapshot: true, interval_minutes: true, cron: true, http_headers: true, active: true, next_run_at: true, running_since: true, etag: true, last_modified: true,
     last_sha256: true, last_run_at: true, last_outcome: true, last_message: true, last_import_id: true, created_by: true, created_at: true, updated_at: true,
   },
-  api_keys: { id: true, tenant_id: true, user_id: true, name: true, prefix: true, expires_at: true, revoked_at: true, last_used_at: true, created_by: true, created_at: true },
+  api_keys: { id: true, tenant_id: true, user_id: true, name: true, prefix: true, expires_at: true, revoked_at: true, last_used_at: true, scopes: true, created_by: true, created_at: true },
   erp_pulls: { tenant_id: true, id: true, source_id: true, file_name: true, sha256: true, bytes: true, outcome: true, message: true, import_id: true, started_at: true, finished_at: true },
   // Part B — outbound webhooks
   webhook_subscriptions: {

@@ -32,3 +32,17 @@ export const EVENT: Record<string, string> = {
   'note.added': 'Anotação', 'document.sent': 'Documento enviado', 'charge.issued': 'Cobrança emitida',
   'debtor.created': 'Devedor cadastrado', 'debtor.enriched': 'Dados enriquecidos (provedor)', // part A
 };
+
+/** Staff roles (the API's ROLE_LABELS). */
+export const ROLE: Record<string, string> = {
+  admin: 'Administrador', supervisor: 'Supervisor', analyst: 'Analista', collector: 'Operador de cobrança', creditor_viewer: 'Credor (somente leitura)', auditor: 'Auditor / DPO',
+};
+/** What a pull of an ERP export did (src/features/erp/pull-erp-source.ts). */
+export const ERP_OUTCOME: Record<string, string> = {
+  imported: 'Importado', unchanged: 'Sem alteração', not_modified: 'Não modificado (304)', no_files: 'Nenhum arquivo novo', rejected: 'Recusado',
+  unreadable: 'Ilegível', failed: 'Falhou', busy: 'Em andamento',
+};
+/** The outcome of an enrichment lookup (src/features/enrichment/enrichment.ts). */
+export const ENRICHMENT_OUTCOME: Record<string, string> = {
+  found: 'Encontrado', not_found: 'Não encontrado', error: 'Erro do provedor', budget_exceeded: 'Orçamento esgotado', pending: 'Em andamento',
+};

@@ -7,6 +7,8 @@ import { AgreementsPage } from './pages/Agreements.tsx';
 import { CasePage } from './pages/Case.tsx';
 import { DashboardPage } from './pages/Dashboard.tsx';
 import { DebtorsPage } from './pages/Debtors.tsx';
+import { EnrichmentPage } from './pages/Enrichment.tsx';
+import { ErpPage } from './pages/Erp.tsx';
 import { ImportsPage } from './pages/Imports.tsx';
 import { LoginPage } from './pages/Login.tsx';
 import { PoliciesPage } from './pages/Policies.tsx';
@@ -56,6 +58,8 @@ function BackOffice() {
           <Route path="repasses" element={<RemittancePage />} />
           <Route path="repasses/:statementId" element={<StatementPage />} />
           <Route path="integracoes/webhooks" element={<WebhooksPage />} />
+          <Route path="integracoes/erp" element={<ErpPage />} />
+          <Route path="integracoes/enriquecimento" element={<EnrichmentPage />} />
           <Route path="privacidade" element={<PrivacyPage />} />
           <Route path="*" element={<p>Página não encontrada.</p>} />
         </Route>

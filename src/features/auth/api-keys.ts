@@ -4,13 +4,14 @@ import { z, zUuid } from '../../api/zod.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
 import type { Database } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
-import { requirePermission, scopeOf, type Actor, type StaffActor } from './permissions.ts';
+import { requirePermission, scopeOf, type Actor, type Permission, type StaffActor } from './permissions.ts';
 
 /**
- * API keys: machine credentials for integrators (an ERP). A key acts as its user — role, tenant,
- * creditor — through the same `Authorization: Bearer` as a session; only its SHA-256 is stored,
- * the key is shown once, it may expire and is revocable. Issuing and revoking are audited; every
- * act done with a key is recorded under its user, as with a session.
+ * API keys: machine credentials for integrators (an ERP). A key acts as its user — tenant,
+ * creditor — through the same `Authorization: Bearer` as a session, but only within its scopes
+ * (`erp.sync`): a key of a supervisor cannot approve agreements, and no key can issue keys. Only
+ * its SHA-256 is stored, the key is shown once, it may expire and is revocable. Issuing and
+ * revoking are audited; every act done with a key is recorded under its user, as with a session.
  */
 export const API_KEY_PREFIX = 'rk_';
 const keyId = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -29,15 +30,16 @@ export const apiKeyOutput = z.object({
   userId: z.uuid(),
   name: z.string(),
   prefix: z.string().describe('O começo da chave, para reconhecê-la'),
+  scopes: z.array(z.string()).describe('O que a chave pode fazer (dentro do perfil do usuário): erp.sync'),
   expiresAt: z.date().nullable(),
   revokedAt: z.date().nullable(),
   lastUsedAt: z.date().nullable(),
   createdAt: z.date(),
 });
 
-type Row = { id: string; user_id: string; name: string; prefix: string; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null; created_at: Date };
+type Row = { id: string; user_id: string; name: string; prefix: string; scopes: string[]; expires_at: Date | null; revoked_at: Date | null; last_used_at: Date | null; created_at: Date };
 const toOutput = (r: Row): z.infer<typeof apiKeyOutput> => ({
-  id: r.id, userId: r.user_id, name: r.name, prefix: r.prefix, expiresAt: r.expires_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at, createdAt: r.created_at,
+  id: r.id, userId: r.user_id, name: r.name, prefix: r.prefix, scopes: r.scopes, expiresAt: r.expires_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at, createdAt: r.created_at,
 });
 
 async function userOfTenant(db: Database, actor: Actor, userId: string) {
@@ -82,7 +84,7 @@ export async function authenticateApiKey(db: Database, key: string, ip?: string,
     q
       .selectFrom('api_keys as k')
       .innerJoin('users as u', 'u.id', 'k.user_id')
-      .select(['k.id as key_id', 'k.expires_at', 'k.revoked_at', 'k.last_used_at', 'u.id', 'u.tenant_id', 'u.role', 'u.creditor_id', 'u.active'])
+      .select(['k.id as key_id', 'k.expires_at', 'k.revoked_at', 'k.last_used_at', 'k.scopes', 'u.id', 'u.tenant_id', 'u.role', 'u.creditor_id', 'u.active'])
       .where('k.id', '=', keyId(key))
       .executeTakeFirst(),
   );
@@ -91,7 +93,7 @@ export async function authenticateApiKey(db: Database, key: string, ip?: string,
   if (!row.last_used_at || now.getTime() - row.last_used_at.getTime() > TOUCH_MS) {
     await db.system(({ db: q }) => q.updateTable('api_keys').set({ last_used_at: now }).where('id', '=', row.key_id).execute());
   }
-  return { userId: row.id, tenantId: row.tenant_id, role: row.role, creditorId: row.creditor_id, ip };
+  return { userId: row.id, tenantId: row.tenant_id, role: row.role, creditorId: row.creditor_id, ip, keyScopes: row.scopes as Permission[] };
 }
 
 const params = z.object({ userId: zUuid });

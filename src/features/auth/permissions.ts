@@ -73,6 +73,8 @@ export interface StaffActor {
   /** Set for creditor viewers: the only creditor they may see. */
   creditorId: string | null;
   ip?: string | undefined;
+  /** Set when the request came with an API key: the only permissions it may use, within its user's role. */
+  keyScopes?: readonly Permission[] | undefined;
 }
 
 /**
@@ -105,12 +107,18 @@ export const PORTAL_PERMISSIONS: ReadonlySet<Permission> = new Set<Permission>([
 
 const labelOf = (role: Actor['role']) => (role === 'debtor' ? 'Devedor (portal)' : ROLE_LABELS[role]);
 
-export function can(actor: Pick<Actor, 'role'>, permission: Permission): boolean {
-  return (actor.role === 'debtor' ? PORTAL_PERMISSIONS : ROLE_PERMISSIONS[actor.role]).has(permission);
+type Permitted = Pick<Actor, 'role'> & { keyScopes?: readonly Permission[] | undefined };
+
+export function can(actor: Permitted, permission: Permission): boolean {
+  const byRole = (actor.role === 'debtor' ? PORTAL_PERMISSIONS : ROLE_PERMISSIONS[actor.role]).has(permission);
+  return byRole && (!actor.keyScopes || actor.keyScopes.includes(permission));
 }
 
-export function requirePermission(actor: Pick<Actor, 'role'>, permission: Permission): void {
+export function requirePermission(actor: Permitted, permission: Permission): void {
   if (!can(actor, permission)) {
+    if (actor.keyScopes && !actor.keyScopes.includes(permission)) {
+      throw new AppError('forbidden', `Esta chave de API só pode usar ${actor.keyScopes.join(', ')}; ${permission} exige uma sessão de usuário.`);
+    }
     throw new AppError('forbidden', `O perfil ${labelOf(actor.role)} não tem a permissão ${permission}.`);
   }
 }

@@ -295,7 +295,9 @@ export const contactInput = z
     referenceName: z.string().trim().max(200).nullish(),
     referenceRelation: z.string().trim().max(100).nullish(),
   })
-  .refine((c) => (c.channel === 'address' ? !!c.address : !!c.value), { message: 'informe value (telefone/e-mail) ou address (endereço)', path: ['value'] });
+  .refine((c) => (c.channel === 'address' ? !!c.address : !!c.value), { message: 'informe value (telefone/e-mail) ou address (endereço)', path: ['value'] })
+  // A provider's contact enters unverified: only a confirmed contact with the debtor verifies it (docs/enrichment.md).
+  .refine((c) => !(c.verified && c.source.startsWith('enrichment')), { message: 'contato vindo de enriquecimento entra como não verificado', path: ['verified'] });
 
 export const contactPatch = z.object({
   verified: z.boolean().optional(),

@@ -135,6 +135,14 @@ describe('applying a result to a debtor', () => {
     expect(created.status, created.body).toBe(201);
     const debtorId = created.json.id as string;
     expect((await call('POST', '/api/debtors', analyst, { document: '11222333000181', name: 'Outra' })).status).toBe(409);
+    // A client cannot declare a provider's contact verified.
+    const claimed = await call('POST', '/api/debtors', analyst, {
+      document: newCnpj(),
+      name: 'Outra Ltda',
+      contacts: [{ channel: 'phone', value: '(11) 3285-9999', verified: true, source: 'enrichment:brasilapi' }],
+    });
+    expect(claimed.status).toBe(400);
+    expect(claimed.body).toMatch(/não verificado/);
 
     const first = await call('POST', `/api/debtors/${debtorId}/enrich`, analyst);
     expect(first.status, first.body).toBe(200);

@@ -305,7 +305,8 @@ async function settleDebt(tx: Tx, actor: Actor, debt: Debt, op: SettleOperation,
   const { status, label } = SETTLE_REASONS[op.reason];
   const updated = await tx.db
     .updateTable('debts')
-    .set({ status, status_changed_at: new Date(), updated_at: new Date() })
+    // The day the ERP says it was settled (noon in Brasília): the listing's removal deadline (Súmula 548) and the LGPD retention count from it.
+    .set({ status, status_changed_at: new Date(`${op.settledOn}T15:00:00Z`), updated_at: new Date() })
     .where('id', '=', debt.id)
     .where('status', '=', 'open')
     .returning('id')

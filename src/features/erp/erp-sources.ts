@@ -90,18 +90,28 @@ export interface SourceRules {
   allowPrivateUrls: boolean;
 }
 
-/** A folder source's directory, resolved inside the root: a source must not read arbitrary files of the server. */
-export function folderOf(location: string, root: string): string {
-  const base = path.resolve(root);
+/**
+ * A folder source's directory: inside the tenant's own folder, ERP_FOLDER_ROOT/<agency slug>, so
+ * one agency's source never reads another's exports nor any other file of the server. This checks
+ * the path as written (no `..` out); the pull checks it again on the real path (no symlink out).
+ */
+export function folderOf(location: string, root: string, tenantSlug: string): string {
+  const base = tenantFolderRoot(root, tenantSlug);
   const dir = path.resolve(base, location);
   if (dir !== base && !dir.startsWith(base + path.sep)) {
-    throw new AppError('validation', `A pasta ${location} fica fora de ERP_FOLDER_ROOT (${base}); as fontes de pasta só leem dentro dela.`, { field: 'location' });
+    throw new AppError('validation', `A pasta ${location} fica fora de ERP_FOLDER_ROOT/${tenantSlug} (${base}); as fontes de pasta desta assessoria só leem dentro dela.`, { field: 'location' });
   }
   return dir;
 }
 
-function checkSource(s: { kind: 'folder' | 'http'; location: string; intervalMinutes?: number | null | undefined; cron?: string | null | undefined; httpHeaders?: Record<string, string> | undefined; readerOptions?: { mapping?: Record<string, string> | undefined } | undefined }, rules: SourceRules) {
-  if (s.kind === 'folder') folderOf(s.location, rules.folderRoot);
+export const tenantFolderRoot = (root: string, tenantSlug: string) => path.resolve(root, tenantSlug);
+
+export async function tenantSlugOf(db: Database, tenantId: string): Promise<string> {
+  return (await db.system(({ db: q }) => q.selectFrom('tenants').select('slug').where('id', '=', tenantId).executeTakeFirstOrThrow())).slug;
+}
+
+function checkSource(s: { kind: 'folder' | 'http'; location: string; intervalMinutes?: number | null | undefined; cron?: string | null | undefined; httpHeaders?: Record<string, string> | undefined; readerOptions?: { mapping?: Record<string, string> | undefined } | undefined }, rules: SourceRules, tenantSlug: string) {
+  if (s.kind === 'folder') folderOf(s.location, rules.folderRoot, tenantSlug);
   else checkPullUrl(s.location, rules.allowPrivateUrls);
   if (s.kind === 'folder' && s.httpHeaders && Object.keys(s.httpHeaders).length) throw new AppError('validation', 'Cabeçalhos HTTP só valem para fontes http.', { field: 'httpHeaders' });
   for (const name of Object.keys(s.httpHeaders ?? {})) {
@@ -124,7 +134,7 @@ function checkSource(s: { kind: 'folder' | 'http'; location: string; intervalMin
 
 export async function createErpSource(db: Database, actor: Actor, input: z.infer<typeof erpSourceInput>, rules: SourceRules, now: Date): Promise<ErpSourceOutput> {
   requirePermission(actor, 'erp.sync');
-  checkSource(input, rules);
+  checkSource(input, rules, await tenantSlugOf(db, actor.tenantId));
   return db.scoped(scopeOf(actor), async ({ db: q }) => {
     const portfolio = await q.selectFrom('portfolios').select('id').where('id', '=', input.portfolioId).where('creditor_id', '=', input.creditorId).executeTakeFirst();
     if (!portfolio) throw new AppError('not_found', 'Carteira não encontrada neste credor.', { field: 'portfolioId' });
@@ -144,6 +154,7 @@ export async function createErpSource(db: Database, actor: Actor, input: z.infer
 
 export async function updateErpSource(db: Database, actor: Actor, id: string, patch: z.infer<typeof erpSourcePatch>, rules: SourceRules, now: Date): Promise<ErpSourceOutput> {
   requirePermission(actor, 'erp.sync');
+  const tenantSlug = await tenantSlugOf(db, actor.tenantId);
   return db.scoped(scopeOf(actor), async ({ db: q }) => {
     const before = await q.selectFrom('erp_sources').selectAll().where('id', '=', id).forUpdate().executeTakeFirst();
     if (!before) throw notFound('Fonte de sincronização');
@@ -155,7 +166,7 @@ export async function updateErpSource(db: Database, actor: Actor, id: string, pa
       httpHeaders: patch.httpHeaders ?? ((patch.kind ?? before.kind) === 'folder' ? {} : before.http_headers),
       readerOptions: patch.readerOptions ?? (before.reader_options as { mapping?: Record<string, string> }),
     };
-    checkSource(merged, rules);
+    checkSource(merged, rules, tenantSlug);
     const creditorId = patch.creditorId ?? before.creditor_id;
     const portfolioId = patch.portfolioId ?? before.portfolio_id;
     if (patch.creditorId || patch.portfolioId) {

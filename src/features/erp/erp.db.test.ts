@@ -149,7 +149,9 @@ describe('receivables batch', () => {
     const action = await t.db.system(({ db }) => db.selectFrom('actions').select(['status', 'rule']).where('debt_id', '=', d2.id).executeTakeFirstOrThrow());
     expect(action).toEqual({ status: 'stopped', rule: 'paid' });
     const listing = await t.db.system(({ db }) => db.selectFrom('bureau_listings').selectAll().where('debt_id', '=', d2.id).executeTakeFirstOrThrow());
-    expect(listing.removal_planned_on).not.toBeNull();
+    // counted from the day the ERP settled it (Friday 20/11, a national holiday), not the day it told us
+    expect([listing.settled_on, listing.removal_planned_on]).toEqual(['2026-11-20', '2026-11-23']);
+    expect(await t.db.system(async ({ sql }) => (await sql.query<{ d: string }>(`select to_char(status_changed_at at time zone 'America/Sao_Paulo', 'YYYY-MM-DD') as d from debts where id = $1`, [d2.id])).rows[0]!.d)).toBe('2026-11-20');
     expect(listing.removal_reason).toBe('título baixado pelo credor');
     expect(listing.removal_deadline! > listing.removal_planned_on!).toBe(true);
     // the daily follow-up on the planned day asks the bureau, which removes it
@@ -202,6 +204,14 @@ describe('API keys for the integrator', () => {
     expect(listed.body).not.toContain(key);
     const audit = await t.db.system(({ db }) => db.selectFrom('audit_log').select(['action', 'user_id']).where('resource', '=', 'api_key').execute());
     expect(audit).toContainEqual({ action: 'create', user_id: a.users.admin.id });
+
+    // The key is scoped to erp.sync: its supervisor user may approve agreements and read cases, the key may not, nor issue keys.
+    const withKey = { authorization: `Bearer ${key}` };
+    const caseRead = await app.inject({ method: 'GET', url: '/api/debtors?limit=1', headers: withKey });
+    expect(caseRead.statusCode).toBe(403);
+    expect(caseRead.json().detail).toMatch(/só pode usar erp\.sync/);
+    expect((await app.inject({ method: 'POST', url: `/api/users/${userId}/api-keys`, headers: withKey, payload: { name: 'outra' } })).statusCode).toBe(403);
+    expect((await app.inject({ method: 'GET', url: '/api/debtors?limit=1', headers: bearer(await loginAs(app, a.users.supervisor.email)) })).statusCode).toBe(200);
 
     const analystToken = await loginAs(app, a.users.analyst.email);
     expect((await app.inject({ method: 'POST', url: `/api/users/${userId}/api-keys`, headers: bearer(analystToken), payload: { name: 'x' } })).statusCode).toBe(403);
@@ -265,8 +275,8 @@ describe('scheduled pull', () => {
   });
 
   it('pulls JSON lines from a folder, skips files already imported (checksum), and keeps a bad file whole with its row report', async () => {
-    const dir = path.join(folderRoot, 'credor-a');
-    fs.mkdirSync(dir);
+    const dir = path.join(folderRoot, a.slug, 'credor-a'); // each agency reads only its own folder, ERP_FOLDER_ROOT/<slug>
+    fs.mkdirSync(dir, { recursive: true });
     const line = (id: string, amountCents: number) => JSON.stringify({ externalId: id, debtor: { document: doc, name: 'João Pereira' }, amountCents, dueDate: '2026-09-01' });
     fs.writeFileSync(path.join(dir, '2026-11-22.jsonl'), [line('JL-1', 1_000), line('JL-2', 2_000)].join('\n') + '\n');
     const source = await createErpSource(t.db, a.users.supervisor.actor, { name: 'Pasta', creditorId: a.creditors[0]!.id, portfolioId: a.creditors[0]!.portfolioId, kind: 'folder', location: 'credor-a', cron: '0 7 * * *' }, { folderRoot, allowPrivateUrls: false }, NOW);
@@ -284,7 +294,24 @@ describe('scheduled pull', () => {
     expect((await pullErpSource(t.db, source.id, options())).outcome).toBe('no_files');
   });
 
-  it('refuses a folder outside ERP_FOLDER_ROOT', async () => {
-    await expect(createErpSource(t.db, a.users.supervisor.actor, { name: 'Fora', creditorId: a.creditors[0]!.id, portfolioId: a.creditors[0]!.portfolioId, kind: 'folder', location: '/etc', intervalMinutes: 5 }, { folderRoot, allowPrivateUrls: false }, NOW)).rejects.toThrow(/fora de ERP_FOLDER_ROOT/);
+  it("refuses a folder outside the agency's own folder: another path, another agency's folder, a symlink out", async () => {
+    const folder = (location: string) => ({ name: 'Fora', creditorId: a.creditors[0]!.id, portfolioId: a.creditors[0]!.portfolioId, kind: 'folder' as const, location, intervalMinutes: 5 });
+    const rules = { folderRoot, allowPrivateUrls: false };
+    await expect(createErpSource(t.db, a.users.supervisor.actor, folder('/etc'), rules, NOW)).rejects.toThrow(/fora de ERP_FOLDER_ROOT\/erp-a/);
+    await expect(createErpSource(t.db, a.users.supervisor.actor, folder('../outra-assessoria'), rules, NOW)).rejects.toThrow(/fora de ERP_FOLDER_ROOT\/erp-a/);
+    // A link inside the agency's folder that leads out of it: saved (the path is inside), refused at the pull, nothing read.
+    const outside = fs.mkdtempSync(path.join(os.tmpdir(), 'recupera-erp-outside-'));
+    fs.writeFileSync(path.join(outside, 'segredo.csv'), 'nada que importar\n');
+    fs.mkdirSync(path.join(folderRoot, a.slug), { recursive: true });
+    fs.symlinkSync(outside, path.join(folderRoot, a.slug, 'atalho'));
+    fs.symlinkSync(path.join(outside, 'segredo.csv'), path.join(folderRoot, a.slug, 'credor-a', 'link.csv'));
+    const linked = await createErpSource(t.db, a.users.supervisor.actor, folder('atalho'), rules, NOW);
+    const pulled = await pullErpSource(t.db, linked.id, options());
+    expect(pulled).toMatchObject({ outcome: 'failed', files: [] });
+    expect(pulled.message).toMatch(/link simbólico/);
+    // A file that is a link is never opened.
+    const sameFolder = (await t.db.system(({ db }) => db.selectFrom('erp_sources').select('id').where('tenant_id', '=', a.tenantId).where('location', '=', 'credor-a').executeTakeFirstOrThrow())).id;
+    expect((await pullErpSource(t.db, sameFolder, options())).outcome).toBe('no_files');
+    fs.rmSync(outside, { recursive: true, force: true });
   });
 });

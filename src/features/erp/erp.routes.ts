@@ -73,7 +73,7 @@ export async function erpRoutes(app: App, { db, config, today, now }: ApiContext
         tags,
         summary: 'Eventos dos títulos de um credor depois de um cursor (alternativa aos webhooks)',
         querystring: changesQuery,
-        response: { 200: z.object({ items: z.array(changeOutput), next: z.number().int(), hasMore: z.boolean() }) },
+        response: { 200: z.object({ items: z.array(changeOutput), next: z.string().describe("O cursor para a próxima chamada (after)"), hasMore: z.boolean() }) },
       },
     },
     async (request) => listChanges(db, actorOf(request), request.query),

@@ -9,7 +9,7 @@ import type { Database } from '../../store/database.ts';
 import type { ErpPullOutcome, ErpSource } from '../../store/schema.ts';
 import type { ReaderOptions } from '../imports/read-records.ts';
 import { runImport, type ImportReport } from '../imports/run-import.ts';
-import { ERP_TIME_ZONE, folderOf, nextRunAfter } from './erp-sources.ts';
+import { ERP_TIME_ZONE, folderOf, nextRunAfter, tenantFolderRoot, tenantSlugOf } from './erp-sources.ts';
 import { fetchExport } from './fetch-export.ts';
 
 export interface PullOptions {
@@ -99,26 +99,44 @@ export async function pullErpSource(db: Database, sourceId: string, options: Pul
 }
 
 async function pullFolder(db: Database, source: ErpSource, options: PullOptions, today: IsoDate): Promise<PullResult> {
-  const dir = folderOf(source.location, options.folderRoot);
+  const slug = await tenantSlugOf(db, source.tenant_id);
+  const dir = folderOf(source.location, options.folderRoot, slug);
   let names: string[];
   try {
+    // The real path must stay inside the tenant's folder too: a symlinked directory must not lead out of it.
+    const [realDir, realBase] = await Promise.all([fs.promises.realpath(dir), fs.promises.realpath(tenantFolderRoot(options.folderRoot, slug))]);
+    if (realDir !== realBase && !realDir.startsWith(realBase + path.sep)) {
+      throw new AppError('file_unreadable', `A pasta ${source.location} aponta (por link simbólico) para fora de ERP_FOLDER_ROOT/${slug}: nada foi lido.`);
+    }
     names = (await fs.promises.readdir(dir, { withFileTypes: true })).filter((e) => e.isFile() && IMPORTABLE.test(e.name)).map((e) => e.name).sort();
   } catch (error) {
+    if (error instanceof AppError) throw error;
     throw new AppError('file_unreadable', `Não foi possível ler a pasta ${source.location}: ${(error as NodeJS.ErrnoException).code ?? (error as Error).message}.`);
   }
   const files: PulledFile[] = [];
   for (const name of names) {
-    const file = path.join(dir, name);
-    const { sha256, bytes } = await hashFile(file);
-    const done = await db.scoped({ tenantId: source.tenant_id }, ({ db: q }) =>
-      q.selectFrom('erp_pulls').select('id').where('source_id', '=', source.id).where('sha256', '=', sha256).where('outcome', 'in', FINAL).executeTakeFirst(),
-    );
-    if (done) continue;
-    if (bytes > options.maxBytes) {
-      files.push(await recordPull(db, source, { fileName: name, sha256, bytes }, 'rejected', `Arquivo passa do limite de ${Math.round(options.maxBytes / 1_048_576)} MB.`));
-      continue;
+    // Opened once, without following a link: the bytes hashed are the bytes imported, even if the file is swapped meanwhile.
+    let handle: fs.promises.FileHandle;
+    try {
+      handle = await fs.promises.open(path.join(dir, name), fs.constants.O_RDONLY | fs.constants.O_NOFOLLOW);
+    } catch {
+      continue; // gone, or became a link since the listing
     }
-    files.push(await importPulled(db, source, { fileName: name, sha256, bytes, open: () => fs.createReadStream(file) }, today));
+    try {
+      if (!(await handle.stat()).isFile()) continue;
+      const { sha256, bytes } = await hashStream(handle.createReadStream({ start: 0, autoClose: false }));
+      const done = await db.scoped({ tenantId: source.tenant_id }, ({ db: q }) =>
+        q.selectFrom('erp_pulls').select('id').where('source_id', '=', source.id).where('sha256', '=', sha256).where('outcome', 'in', FINAL).executeTakeFirst(),
+      );
+      if (done) continue;
+      if (bytes > options.maxBytes) {
+        files.push(await recordPull(db, source, { fileName: name, sha256, bytes }, 'rejected', `Arquivo passa do limite de ${Math.round(options.maxBytes / 1_048_576)} MB.`));
+        continue;
+      }
+      files.push(await importPulled(db, source, { fileName: name, sha256, bytes, open: () => handle.createReadStream({ start: 0, autoClose: false }) }, today));
+    } finally {
+      await handle.close();
+    }
   }
   return summarize(source.id, files);
 }
@@ -193,10 +211,10 @@ function summarize(sourceId: string, files: PulledFile[]): PullResult {
   return { sourceId, outcome: worst, message, files };
 }
 
-async function hashFile(file: string): Promise<{ sha256: string; bytes: number }> {
+async function hashStream(stream: AsyncIterable<unknown>): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
-  for await (const chunk of fs.createReadStream(file)) {
+  for await (const chunk of stream) {
     hash.update(chunk as Buffer);
     bytes += (chunk as Buffer).byteLength;
   }

@@ -70,12 +70,16 @@ export async function getReceivables(db: Database, actor: Actor, query: z.infer<
 
 export const changesQuery = z.object({
   creditor: z.string().trim().min(1).max(40).describe('Id ou CNPJ/CPF do credor'),
-  after: z.coerce.number().int().min(0).default(0).describe('O cursor devolvido pela chamada anterior (0 = desde o início)'),
+  after: z
+    .string()
+    .regex(/^(0|\d{1,20}\.\d{1,20})$/, 'cursor inválido: use 0 ou o "next" da chamada anterior')
+    .default('0')
+    .describe('O cursor devolvido pela chamada anterior ("next"; 0 = desde o início)'),
   limit: z.coerce.number().int().min(1).max(1000).default(200),
 });
 
 export const changeOutput = z.object({
-  cursor: z.number().int(),
+  cursor: z.string().describe('Posição deste evento no feed'),
   type: z.string(),
   occurredAt: z.date(),
   debtId: z.uuid(),
@@ -84,22 +88,27 @@ export const changeOutput = z.object({
 });
 
 /**
- * The case events of the creditor's debts after a cursor (the event id), oldest first: a pull
- * alternative to the webhooks for an ERP that cannot receive calls. Only ids, event types and the
- * debt's status — no personal data.
+ * The case events of the creditor's debts after a cursor, in a stable order: a pull alternative to
+ * the webhooks for an ERP that cannot receive calls. Only ids, event types and the debt's status —
+ * no personal data. The cursor is (writing transaction, id), and only events of transactions older
+ * than every transaction still running are shown (migration 0012): an event committed late never
+ * lands behind a cursor already handed out, so the ERP misses nothing and sees nothing twice.
  */
 export async function listChanges(db: Database, actor: Actor, query: z.infer<typeof changesQuery>) {
   requirePermission(actor, 'erp.sync');
   const creditorId = await creditorIdOf(db, actor, query.creditor);
+  const [xact, id] = query.after === '0' ? ['0', '0'] : query.after.split('.');
   return db.scoped(scopeOf(actor), async (tx) => {
-    const { rows } = await tx.sql.query<{ id: number; type: string; occurred_at: Date; debt_id: string; external_id: string; status: string }>(
-      `select e.id, e.type, e.occurred_at, e.debt_id, d.external_id, d.status
+    const { rows } = await tx.sql.query<{ id: string; xact: string; type: string; occurred_at: Date; debt_id: string; external_id: string; status: string }>(
+      `select e.id::text as id, e.xact::text as xact, e.type, e.occurred_at, e.debt_id, d.external_id, d.status
          from events e join debts d on d.tenant_id = e.tenant_id and d.id = e.debt_id
-        where e.creditor_id = $1 and e.id > $2 and e.debt_id is not null
-        order by e.id limit $3`,
-      [creditorId, query.after, query.limit],
+        where e.creditor_id = $1 and e.debt_id is not null
+          and (e.xact, e.id) > ($2::xid8, $3::bigint)
+          and e.xact < pg_snapshot_xmin(pg_current_snapshot())
+        order by e.xact, e.id limit $4`,
+      [creditorId, xact, id, query.limit],
     );
-    const items = rows.map((r) => ({ cursor: Number(r.id), type: r.type, occurredAt: r.occurred_at, debtId: r.debt_id, externalId: r.external_id, status: r.status }));
+    const items = rows.map((r) => ({ cursor: `${r.xact}.${r.id}`, type: r.type, occurredAt: r.occurred_at, debtId: r.debt_id, externalId: r.external_id, status: r.status }));
     return { items, next: items.length ? items[items.length - 1]!.cursor : query.after, hasMore: items.length === query.limit };
   });
 }

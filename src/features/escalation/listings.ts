@@ -212,6 +212,8 @@ async function stepListing(tx: Tx, listing: BureauListing, asOf: IsoDate, bureau
     if (listing.status !== 'removal_requested') {
       await update({ status: removed ? 'removed' : 'removal_requested', removal_requested_on: asOf, removed_on: removed ? (state.removedOn ?? asOf) : null });
       await event('listing.removal_requested', { protocol: listing.protocol, reason: listing.removal_reason, deadline: listing.removal_deadline, removed });
+      // A bureau that removes in the same call: the removal is a fact of its own (and a webhook).
+      if (removed) await event('listing.removed', { protocol: listing.protocol, removedOn: state.removedOn ?? asOf });
       summary.removalsRequested++;
     } else if (removed) {
       await update({ status: 'removed', removed_on: state.removedOn ?? asOf });

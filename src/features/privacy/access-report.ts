@@ -136,10 +136,21 @@ export async function collectAccessReport(tx: Tx, input: { tenantId: string; deb
   })));
 
   const creditors = [...new Set(debts.map((d) => String(d.creditor)))];
+  // The integrations (an ERP) that received webhook events about this person: ids, title numbers, amounts, the masked document.
+  const receivers = await q<{ host: string }>(
+    tx,
+    `select distinct split_part(split_part(s.url, '://', 2), '/', 1) as host
+       from webhook_deliveries w join webhook_events e on e.tenant_id = w.tenant_id and e.id = w.event_id
+       join webhook_subscriptions s on s.tenant_id = w.tenant_id and s.id = w.subscription_id
+      where w.tenant_id = $1 and w.status = 'delivered' and e.data->'debtor'->>'id' = $2
+      order by 1`,
+    [t, id],
+  );
   report.sharedWith = [
     ...creditors.map((c) => ({ recipient: c, purpose: 'credor do débito: origem dos dados e destinatário da prestação de contas' })),
     ...[...new Set(listings.map((l) => String(l.bureau)))].map((b) => ({ recipient: `birô ${b}`, purpose: 'negativação (CDC art. 43)' })),
     ...(protests.length ? [{ recipient: 'tabelionato de protesto', purpose: 'protesto do título (Lei 9.492/1997)' }] : []),
+    ...receivers.map((r) => ({ recipient: `integração ${r.host}`, purpose: 'sistema do credor ou da assessoria que recebe os eventos da cobrança (webhooks: números dos títulos, valores, documento mascarado)' })),
     ...processorsFromConfig(input.config).filter((p) => p.usedFor.some((u) => (u === 'messages' && messages.length) || (u === 'payments' && charges.length) || (u === 'enrichment' && lookups.length) || (u === 'calls' && calls.length + tasks.length))).map((p) => ({ recipient: p.name, purpose: `operador: ${p.purpose}` })),
   ];
   report.notes.push('Sem transferência internacional de dados além dos operadores listados (LGPD art. 33).', 'Os dados são mantidos enquanto houver débito em aberto e, depois, pelo prazo de guarda para defesa em processo; em seguida são anonimizados (docs/privacy.md).');

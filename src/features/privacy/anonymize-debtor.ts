@@ -67,7 +67,13 @@ export async function anonymizeDebtor(tx: Tx, target: { tenantId: string; debtor
     .where((eb) => eb.or([eb('debtor_id', '=', debtorId), eb('document', '=', debtor.document)]))
     .execute();
   await tx.db.updateTable('unmatched_payments').set({ payer_name: ANONYMIZED, payer_document: null }).where('tenant_id', '=', tenantId).where('payer_document', '=', debtor.document).execute();
-  await tx.db.updateTable('import_errors').set({ value: null }).where('tenant_id', '=', tenantId).where('value', '=', debtor.document).execute();
+  await tx.db.updateTable('import_errors').set({ value: null }).where('tenant_id', '=', tenantId).where('value', 'in', personal).execute();
+  // Webhook events not yet sent (and replays) carry the masked document: masked no more.
+  await tx.sql.query(
+    `update webhook_events set data = jsonb_set(data, '{debtor,document}', to_jsonb($3::text))
+      where tenant_id = $1 and data->'debtor'->>'id' = $2 and data->'debtor' ? 'document'`,
+    [tenantId, debtorId, ANONYMIZED],
+  );
   await tx.db.updateTable('enrichment_lookups').set({ document, error: null }).where('tenant_id', '=', tenantId).where((eb) => eb.or([eb('debtor_id', '=', debtorId), eb('document', '=', debtor.document)])).execute();
   await tx.db.deleteFrom('enrichment_cache').where('tenant_id', '=', tenantId).where('key', '=', debtor.document).execute();
 
@@ -78,6 +84,15 @@ export async function anonymizeDebtor(tx: Tx, target: { tenantId: string; debtor
     const scrubbed = JSON.stringify(scrubPersonalData(e.data, personal));
     if (scrubbed !== JSON.stringify(e.data)) await tx.sql.query('update events set data = $1::jsonb where id = $2 and debtor_id = $3', [scrubbed, e.id, debtorId]);
   }
+  // Issued remittance statements keep their amounts; the debtor's name and document on their lines go (0014).
+  await tx.sql.query(
+    `update remittance_statements s
+        set snapshot = jsonb_set(s.snapshot, '{lines}', (
+              select jsonb_agg(case when l->>'debtorId' = $2 then l || jsonb_build_object('debtorName', $3::text, 'debtorDocument', $4::text) else l end order by n)
+                from jsonb_array_elements(s.snapshot->'lines') with ordinality as x (l, n)))
+      where s.tenant_id = $1 and s.status = 'issued' and s.snapshot->'lines' @> jsonb_build_array(jsonb_build_object('debtorId', $2::text))`,
+    [tenantId, debtorId, ANONYMIZED_NAME, ANONYMIZED],
+  );
   await tx.sql.query(`select set_config('app.anonymize_debtor', '', true)`);
 
   await tx.db
@@ -100,7 +115,8 @@ export interface AnonymizationSummary {
 
 /**
  * The daily sweep: every debtor whose debts are all settled (or prescribed) for longer than the
- * retention period is anonymized, one transaction each. A cheap SQL filter keeps only debtors
+ * retention period — or who never had a debt and was registered longer ago than that — is
+ * anonymized, one transaction each. A cheap SQL filter keeps only debtors
  * that could qualify; the pure rule (decideErasure) decides each one. Re-running changes nothing.
  */
 export async function runAnonymization(db: Database, options: { asOf: IsoDate; retentionYears: number }): Promise<AnonymizationSummary> {
@@ -112,7 +128,9 @@ export async function runAnonymization(db: Database, options: { asOf: IsoDate; r
       await q.query<{ tenant_id: string; id: string }>(
         `select d.tenant_id, d.id from debtors d
           where d.anonymized_at is null
-            and exists (select 1 from debts x where x.tenant_id = d.tenant_id and x.debtor_id = d.id)
+            -- a debtor with no debt at all (registered, enriched, never charged) is kept for the retention period from its creation
+            and (exists (select 1 from debts x where x.tenant_id = d.tenant_id and x.debtor_id = d.id)
+                 or (d.created_at at time zone 'America/Sao_Paulo')::date <= $1::date)
             and not exists (
               select 1 from debts x where x.tenant_id = d.tenant_id and x.debtor_id = d.id and (
                 (x.status in ('open', 'in_agreement') and coalesce(greatest(x.prescription_interrupted_on, x.due_date), x.due_date) > $2::date)

@@ -1,8 +1,9 @@
+import { sql } from 'kysely';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { App } from '../../api/context.ts';
 import { addDays } from '../../domain/dates.ts';
 import { openTestDatabase, type TestDatabase } from '../../../test/support/databases.ts';
-import { AS_OF, createTenant, type TenantFixture } from '../../../test/support/factories.ts';
+import { AS_OF, createTenant, newCnpj, type TenantFixture } from '../../../test/support/factories.ts';
 import { bearer, loginAs, startServer } from '../../../test/support/server.ts';
 import { appendEvent } from '../debtors/timeline.ts';
 import { anonymizedDocument, runAnonymization } from './anonymize-debtor.ts';
@@ -21,6 +22,8 @@ let logs: string[] = [];
 const X = { id: '', document: '' }; // open debts, data in many tables
 const Y = { id: '', document: '', email: '' }; // everything paid long ago: the job anonymizes
 const Z = { id: '', document: '' }; // everything paid long ago: a deletion request anonymizes
+const W = { id: '' }; // no debt, registered in 2019: the job anonymizes
+const V = { id: '' }; // no debt, registered today: kept
 
 async function call(method: 'GET' | 'POST', url: string, token: string | null, payload?: unknown) {
   const headers: Record<string, string> = { 'x-forwarded-for': '10.77.0.1', ...(token ? bearer(token) : {}) };
@@ -66,6 +69,17 @@ beforeAll(async () => {
     await db.insertInto('protests').values({ ...base, debt_id: debt.id, debtor_id: X.id, status: 'candidate', amount_cents: 10_000 }).execute();
     await db.insertInto('debtor_scores').values({ tenant_id: a.tenantId, debtor_id: X.id, score: 640, band: 'C', open_debts: 2, open_amount_cents: 35_050, oldest_due_date: '2026-01-10', scored_on: AS_OF }).execute();
     await db.insertInto('portal_sessions').values({ id: 'lgpd-session-x', tenant_id: a.tenantId, debtor_id: X.id, method: 'birth_date', expires_at: new Date(), max_expires_at: new Date(), ip: '10.1.1.1', user_agent: 'Firefox' }).execute();
+    // X's payment delivered to the creditor's ERP by webhook
+    const subscription = await db.insertInto('webhook_subscriptions').values({ tenant_id: a.tenantId, url: 'https://erp.lgpd-a.test/hooks/recupera', event_types: ['payment.received'], secret: 'whsec_x' }).returning('id').executeTakeFirstOrThrow();
+    const xEvent = await db.insertInto('webhook_events').values({ tenant_id: a.tenantId, type: 'payment.received', data: JSON.stringify({ debtor: { id: X.id, kind: 'pf', document: '***' }, amountCents: 5_000 }) }).returning('id').executeTakeFirstOrThrow();
+    await db.insertInto('webhook_deliveries').values({ tenant_id: a.tenantId, event_id: xEvent.id, subscription_id: subscription.id, status: 'delivered', attempts: 1, last_status: 204 }).execute();
+    // a webhook event about Y, not yet sent (the masked document, as payloads carry it)
+    await db.insertInto('webhook_events').values({ tenant_id: a.tenantId, type: 'payment.received', data: JSON.stringify({ debtor: { id: Y.id, kind: 'pf', document: `***.${Y.document.slice(3, 6)}.${Y.document.slice(6, 9)}-**` }, amountCents: 10_000 }) }).execute();
+    // W and V never had a debt (registered, enriched): W in 2019, V today
+    for (const [p, created] of [[W, '2019-03-01T12:00:00Z'], [V, new Date().toISOString()]] as const) {
+      p.id = (await db.insertInto('debtors').values({ tenant_id: a.tenantId, kind: 'pj', document: newCnpj(), name: `Empresa ${created.slice(0, 4)} Ltda`, search_name: 'empresa' }).returning('id').executeTakeFirstOrThrow()).id;
+      await sql`update debtors set created_at = ${created} where id = ${p.id}`.execute(db);
+    }
     await db.insertInto('enrichment_lookups').values({ tenant_id: a.tenantId, debtor_id: X.id, document: X.document, kind: 'document', provider: 'brasilapi', legal_basis: 'LGPD art. 7º X', cached: false, outcome: 'found' }).execute();
   });
   // personal data inside Y's timeline (the contact's value, the name)
@@ -137,6 +151,7 @@ describe('access report', () => {
     expect(sections.messages.rows[0]).toMatchObject({ channel: 'email', template: 'aviso-email', recipient: 'x@exemplo.test' });
     expect(sections.whoRead.rows).toContainEqual(expect.objectContaining({ who: 'analyst lgpd-a', role: 'Analista', action: 'read', route: 'GET /api/debtors/:debtorId' }));
     expect(report.sharedWith).toContainEqual(expect.objectContaining({ recipient: 'birô serasa' }));
+    expect(report.sharedWith).toContainEqual(expect.objectContaining({ recipient: 'integração erp.lgpd-a.test' }));
     expect(report.sharedWith.map((s: { recipient: string }) => s.recipient).join()).toContain('SMTP');
     const pdf = await call('GET', `/api/privacy-requests/${form.json.id}/report?format=pdf`, auditor);
     expect(pdf.raw.headers['content-type']).toBe('application/pdf');
@@ -178,7 +193,7 @@ describe('erasure and anonymization', () => {
   it('the daily job anonymizes past retention only, keeps the amounts, is idempotent, and the portal no longer knows the person', async () => {
     const before = await t.db.system(({ db }) => db.selectFrom('debts').select(['id', 'original_amount_cents', 'due_date']).where('debtor_id', '=', Y.id).orderBy('id').execute());
     const first = await runAnonymization(t.db, { asOf: AS_OF, retentionYears: 5 });
-    expect(first.anonymized).toBe(1); // Y (Z was anonymized by its request; X has open debts)
+    expect(first.anonymized).toBe(2); // Y and W, never charged, registered 2019 (Z was anonymized by its request; X has open debts; V is new)
     expect((await runAnonymization(t.db, { asOf: AS_OF, retentionYears: 5 })).anonymized).toBe(0);
     const dump = await t.db.system(async ({ db }) => ({
       debtor: await db.selectFrom('debtors').selectAll().where('id', '=', Y.id).executeTakeFirstOrThrow(),
@@ -187,6 +202,8 @@ describe('erasure and anonymization', () => {
       debts: await db.selectFrom('debts').select(['id', 'original_amount_cents', 'due_date']).where('debtor_id', '=', Y.id).orderBy('id').execute(),
       payments: await db.selectFrom('payments').select('amount_cents').where('debtor_id', '=', Y.id).execute(),
       x: await db.selectFrom('debtors').select('anonymized_at').where('id', '=', X.id).executeTakeFirstOrThrow(),
+      webhook: await db.selectFrom('webhook_events').select('data').where('tenant_id', '=', a.tenantId).where(sql<boolean>`data->'debtor'->>'id' = ${Y.id}`).executeTakeFirstOrThrow(),
+      noDebts: await db.selectFrom('debtors').select(['id', 'name', 'anonymized_at']).where('id', 'in', [W.id, V.id]).execute(),
     }));
     expect(dump.debtor).toMatchObject({ name: 'Titular anonimizado', birth_date: null, city: null, anonymized_at: expect.any(Date) });
     expect(dump.contacts).toEqual([]);
@@ -197,6 +214,9 @@ describe('erasure and anonymization', () => {
     expect(dump.debts).toEqual(before);
     expect(dump.payments.map((p) => Number(p.amount_cents))).toEqual([10_000]);
     expect(dump.x.anonymized_at).toBeNull();
+    expect(dump.webhook.data).toEqual({ debtor: { id: Y.id, kind: 'pf', document: '[anonimizado]' }, amountCents: 10_000 });
+    expect(dump.noDebts.find((d) => d.id === W.id)).toMatchObject({ name: 'Titular anonimizado', anonymized_at: expect.any(Date) });
+    expect(dump.noDebts.find((d) => d.id === V.id)).toMatchObject({ name: 'Empresa 2026 Ltda', anonymized_at: null });
     const portal = await call('POST', '/api/portal/lgpd-a/session', null, { document: Y.document, birthDate: '1970-02-03' });
     expect(portal.status).toBe(401);
     // outside the anonymization the timeline is still append-only

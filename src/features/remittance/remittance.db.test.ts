@@ -7,6 +7,7 @@ import type { App } from '../../api/context.ts';
 import { formatBRL } from '../../domain/money.ts';
 import { AppError } from '../../shared/errors.ts';
 import { acceptAgreement, createAgreement } from '../negotiation/agreements.ts';
+import { ANONYMIZED_NAME, anonymizeDebtor } from '../privacy/anonymize-debtor.ts';
 import { registerPayment } from '../negotiation/payments.ts';
 import { createCommissionRule, listCommissionRules, updateCommissionRule } from './commission-rules.ts';
 import { statementCsv, statementPdf } from './statement-documents.ts';
@@ -279,5 +280,30 @@ describe('documents', () => {
     expect(toCents(total.valor_recebido!)).toBe(statement.totals.recoveredCents);
     expect(toCents(total.liquido!)).toBe(statement.totals.netCents);
     expect(lines[0]!.valor_recebido).toMatch(/^\d+,\d{2}$/);
+  });
+});
+
+describe('anonymization of a debtor on an issued statement (LGPD)', () => {
+  it('rewrites only that debtor’s name and document on the frozen lines; amounts and totals stay, and nothing else may change', async () => {
+    const admin = tenant.users.admin.actor;
+    const september = (await listStatements(t.db, admin, { creditorId: tenant.creditors[0]!.id, month: '2026-09' }))[0]!;
+    const before = await getStatement(t.db, admin, september.id, NOW);
+    expect(before.status).toBe('issued');
+    const target = before.lines[0]!;
+    await t.db.system((tx) => anonymizeDebtor(tx, { tenantId: tenant.tenantId, debtorId: target.debtorId, reason: 'request' }));
+    const after = await getStatement(t.db, admin, september.id, NOW);
+    expect(after.lines.filter((l) => l.debtorId === target.debtorId).map((l) => [l.debtorName, l.debtorDocument])).toEqual(
+      before.lines.filter((l) => l.debtorId === target.debtorId).map(() => [ANONYMIZED_NAME, '[anonimizado]']),
+    );
+    const amounts = (s: StatementDocument) => ({ totals: s.totals, lines: s.lines.map(({ debtorName: _n, debtorDocument: _d, ...rest }) => rest), number: s.number, issuedAt: s.issuedAt });
+    expect(amounts(after)).toEqual(amounts(before));
+    expect(after.lines.filter((l) => l.debtorId !== target.debtorId)).toEqual(before.lines.filter((l) => l.debtorId !== target.debtorId));
+    // the exception is that debtor's lines only: the amounts stay frozen even with the setting on
+    await expect(
+      t.db.system(async ({ sql }) => {
+        await sql.query(`select set_config('app.anonymize_debtor', $1, true)`, [target.debtorId]);
+        await sql.query(`update remittance_statements set net_cents = 0 where id = $1`, [september.id]);
+      }),
+    ).rejects.toThrow(/frozen/);
   });
 });

@@ -39,6 +39,7 @@ interface Claimed {
   url: string;
   secret: string;
   usable: boolean;
+  matches: boolean;
 }
 
 /**
@@ -76,7 +77,9 @@ export async function deliverDueWebhooks(db: Database, options: DeliverOptions =
          returning d.tenant_id, d.id, d.event_id, d.subscription_id, d.attempts
        )
        select c.tenant_id, c.id, c.event_id, c.attempts, e.type, e.creditor_id, e.data, e.occurred_at, s.url, s.secret,
-              (s.active and s.deleted_at is null) as usable
+              (s.active and s.deleted_at is null) as usable,
+              -- the subscription's filter as it is now (an admin may have narrowed it since the event was queued)
+              (e.type = 'webhook.test' or (e.type = any (s.event_types) and (s.creditor_id is null or s.creditor_id = e.creditor_id))) as matches
          from claimed c
          join webhook_events e on e.tenant_id = c.tenant_id and e.id = c.event_id
          join webhook_subscriptions s on s.tenant_id = c.tenant_id and s.id = c.subscription_id`,
@@ -99,7 +102,7 @@ export async function deliverDueWebhooks(db: Database, options: DeliverOptions =
       const d = claimed[next++]!;
       const outcome = await attempt(d, post, timeoutMs);
       const delivered = outcome.status !== null && isDelivered(outcome.status);
-      const retryAt = delivered || !d.usable ? null : nextWebhookAttempt(d.attempts, now, maxAttempts);
+      const retryAt = delivered || !d.usable || !d.matches ? null : nextWebhookAttempt(d.attempts, now, maxAttempts);
       const status = delivered ? 'delivered' : retryAt ? 'pending' : 'failed';
       summary[status === 'pending' ? 'retrying' : status]++;
       pending.push({ tenantId: d.tenant_id, id: d.id, status, httpStatus: outcome.status, error: outcome.error, durationMs: outcome.durationMs, deliveredAt: delivered ? new Date() : null, retryAt });
@@ -145,6 +148,7 @@ interface Outcome {
 
 async function attempt(d: Claimed, post: WebhookPoster, timeoutMs: number): Promise<{ status: number | null; error: string | null; durationMs: number | null }> {
   if (!d.usable) return { status: null, error: 'assinatura desativada ou excluída', durationMs: null };
+  if (!d.matches) return { status: null, error: 'evento fora do filtro atual da assinatura (tipos ou credor)', durationMs: null };
   const body = webhookBody({ id: d.event_id, type: d.type, occurred_at: d.occurred_at, tenant_id: d.tenant_id, creditor_id: d.creditor_id, data: d.data });
   const started = performance.now();
   const response = await post({

@@ -216,9 +216,13 @@ export async function replayDelivery(db: Database, actor: Actor, deliveryId: str
   requirePermission(actor, 'webhooks.manage');
   return db.scoped(scopeOf(actor), async (tx) => {
     const original = await loadDelivery(tx, deliveryId);
-    await loadSubscription(tx, original.subscriptionId).catch(() => {
+    const subscription = await loadSubscription(tx, original.subscriptionId).catch(() => {
       throw new AppError('conflict', 'A assinatura desta entrega foi excluída: não há para onde reenviar.', { field: 'deliveryId' });
     });
+    const event = await tx.db.selectFrom('webhook_events').select(['type', 'creditor_id']).where('id', '=', original.eventId).executeTakeFirstOrThrow();
+    const outOfFilter =
+      event.type !== 'webhook.test' && (!subscription.event_types.includes(event.type) || (subscription.creditor_id !== null && subscription.creditor_id !== event.creditor_id));
+    if (outOfFilter) throw new AppError('conflict', 'O evento não está mais no filtro da assinatura (tipos de evento ou credor): ela não o receberia hoje.', { field: 'deliveryId' });
     const row = await tx.db
       .insertInto('webhook_deliveries')
       .values({ tenant_id: actor.tenantId, event_id: original.eventId, subscription_id: original.subscriptionId, replay_of: original.replayOf ?? original.id })
@@ -248,8 +252,10 @@ export async function replayRange(db: Database, actor: Actor, input: z.infer<typ
       `with chosen as (
          select distinct on (d.event_id) d.event_id, coalesce(d.replay_of, d.id) as original
            from webhook_deliveries d join webhook_events e on e.tenant_id = d.tenant_id and e.id = d.event_id
+           join webhook_subscriptions s on s.tenant_id = d.tenant_id and s.id = d.subscription_id
           where d.tenant_id = $1::uuid and d.subscription_id = $2::uuid and e.occurred_at >= $3 and e.occurred_at < $4
             and ($5::text is null or e.type = $5::text)
+            and (e.type = 'webhook.test' or (e.type = any (s.event_types) and (s.creditor_id is null or s.creditor_id = e.creditor_id)))
             and (not $6::boolean or not exists (select 1 from webhook_deliveries x where x.tenant_id = d.tenant_id and x.event_id = d.event_id and x.subscription_id = d.subscription_id and x.status <> 'failed'))
           order by d.event_id, d.created_at
           limit 10000

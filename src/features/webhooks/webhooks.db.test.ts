@@ -260,9 +260,15 @@ describe('outbound webhooks', () => {
   it('signs with the new secret after a rotation; a creditor filter narrows the events', async () => {
     const rotated = await rotateSecret(t.db, a.users.admin.actor, subscriptionId);
     expect(rotated.secret).not.toBe(receiver.secret);
+    const debtOf = (external: string) => t.db.system(async ({ db }) => db.selectFrom('debts').select('id').where('tenant_id', '=', a.tenantId).where('external_id', '=', external).executeTakeFirstOrThrow());
+    // queued for creditor 1 while the subscription still took every creditor
+    await registerPayment(t.db, a.users.analyst.actor, { debtId: (await debtOf('ERP-7003')).id, amountCents: 50, paidOn: AS_OF, method: 'pix' }, AS_OF);
+    const queuedBefore = (await deliveriesOf(a.tenantId)).at(-1)!;
+    expect(queuedBefore.status).toBe('pending');
     // only creditor 2's events from now on
     await updateSubscription(t.db, a.users.admin.actor, subscriptionId, { creditorId: a.creditors[1]!.id }, allowPrivate);
-    const debtOf = (external: string) => t.db.system(async ({ db }) => db.selectFrom('debts').select('id').where('tenant_id', '=', a.tenantId).where('external_id', '=', external).executeTakeFirstOrThrow());
+    // …so creditor 1's events are not replayed to it any more
+    await expect(replayDelivery(t.db, a.users.admin.actor, queuedBefore.id)).rejects.toMatchObject({ code: 'conflict' });
     const before = await outboxCount(a.tenantId);
     await registerPayment(t.db, a.users.analyst.actor, { debtId: (await debtOf('ERP-7003')).id, amountCents: 100, paidOn: AS_OF, method: 'pix' }, AS_OF); // creditor 1
     expect(await outboxCount(a.tenantId)).toBe(before);
@@ -275,6 +281,11 @@ describe('outbound webhooks', () => {
     expect((await deliver(minutes(5001))).delivered).toBe(1);
     expect(receiver.requests.length - requests).toBe(2);
     expect(receiver.requests.at(-1)!.signatureOk).toBe(true);
+    // the delivery queued under the old filter failed at the worker, without a request
+    const queued = (await deliveriesOf(a.tenantId)).find((r) => r.id === queuedBefore.id)!;
+    expect(queued).toMatchObject({ status: 'failed', last_status: null });
+    expect(queued.last_error).toMatch(/fora do filtro/);
+    expect(receiver.requests.some((r) => r.deliveryId === queuedBefore.id)).toBe(false);
   });
 
   it('never sends twice when several workers run at once (FOR UPDATE SKIP LOCKED)', async () => {

@@ -104,9 +104,18 @@ create table api_keys (
   expires_at    timestamptz,
   revoked_at    timestamptz,
   last_used_at  timestamptz,
+  -- what the key may do, whatever its user's role may: an integration key does not act as a supervisor
+  scopes        text[] not null default '{erp.sync}' check (cardinality(scopes) > 0),
   created_by    uuid references users (id),
   created_at    timestamptz not null default now()
 );
 create index api_keys_user on api_keys (user_id);
 alter table api_keys enable row level security;
 create policy scope on api_keys using (tenant_id = app_tenant()) with check (tenant_id = app_tenant());
+
+-- The changes feed (GET /api/erp/changes) orders events by the transaction that wrote them, then
+-- the id, and shows only those written by transactions older than every one still running: an id
+-- is taken at insert and may commit after a higher one, so a cursor on the id alone could skip an
+-- event for good; (xact, id) below the snapshot's xmin never gains a new row behind it.
+alter table events add column xact xid8 not null default pg_current_xact_id();
+create index events_changes on events (creditor_id, xact, id) where debt_id is not null;

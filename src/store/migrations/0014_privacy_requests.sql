@@ -70,3 +70,28 @@ create function events_guard() returns trigger
 drop trigger events_append_only on events;
 create trigger events_append_only before update or delete on events
   for each row execute function events_guard();
+
+-- An issued remittance statement stays frozen, with one exception: the anonymization of a debtor
+-- (the same transaction-local setting as the timeline's) may rewrite the snapshot's lines of that
+-- debtor — name and document — and nothing else: numbers, amounts, dates and totals never change.
+create or replace function remittance_statement_frozen() returns trigger
+  language plpgsql
+  as $$
+  declare debtor text := current_setting('app.anonymize_debtor', true);
+  begin
+    if old.status = 'issued' then
+      if tg_op = 'UPDATE' and coalesce(debtor, '') <> ''
+         and old.snapshot->'lines' @> jsonb_build_array(jsonb_build_object('debtorId', debtor))
+         and (new.tenant_id, new.id, new.creditor_id, new.period_start, new.period_end, new.status, new.number, new.recovered_cents,
+              new.commission_cents, new.fees_cents, new.net_cents, new.created_by, new.created_at, new.issued_by, new.issued_at)
+             is not distinct from
+             (old.tenant_id, old.id, old.creditor_id, old.period_start, old.period_end, old.status, old.number, old.recovered_cents,
+              old.commission_cents, old.fees_cents, old.net_cents, old.created_by, old.created_at, old.issued_by, old.issued_at)
+         and new.snapshot - 'lines' = old.snapshot - 'lines' then
+        return new;
+      end if;
+      raise exception 'issued remittance statement % is frozen', old.number using errcode = 'P0001';
+    end if;
+    if tg_op = 'DELETE' then return old; end if;
+    return new;
+  end $$;

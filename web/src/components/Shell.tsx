@@ -21,6 +21,8 @@ const NAV: NavItem[] = [
   { to: '/politicas', label: 'Políticas de negociação', permission: 'policies.read', agencyOnly: true },
   { to: '/repasses', label: 'Repasses', permission: 'remittance.read' },
   { to: '/integracoes/webhooks', label: 'Integrações → Webhooks', permission: 'webhooks.read', agencyOnly: true },
+  { to: '/integracoes/erp', label: 'Integrações → ERP', permission: 'erp.sync', agencyOnly: true },
+  { to: '/integracoes/enriquecimento', label: 'Integrações → Enriquecimento', permission: 'enrichment.read', agencyOnly: true },
   { to: '/supervisao', label: 'Supervisão', permission: 'supervision.read' },
   { to: '/privacidade', label: 'Privacidade (LGPD)', permission: 'privacy.read', agencyOnly: true },
 ];

@@ -125,16 +125,22 @@ function plain(node: ReactNode): CsvValue {
 export function Field({ label, hint, children, error }: { label: string; hint?: string; error?: string | null; children: (id: string, describedBy?: string) => ReactNode }) {
   const id = useId();
   const hintId = hint ? `${id}-hint` : undefined;
+  const errorId = error ? `${id}-error` : undefined;
+  const describedBy = [hintId, errorId].filter(Boolean).join(' ') || undefined;
   return (
     <div className="field">
       <label htmlFor={id}>{label}</label>
-      {children(id, hintId)}
+      {children(id, describedBy)}
       {hint && (
         <small id={hintId} className="muted">
           {hint}
         </small>
       )}
-      {error && <small className="error-text">{error}</small>}
+      {error && (
+        <small id={errorId} className="error-text">
+          {error}
+        </small>
+      )}
     </div>
   );
 }
