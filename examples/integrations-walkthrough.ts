@@ -10,7 +10,6 @@
  * 4. A debtor's access request yields the report; a deletion request gets the legal answer.
  * Files (statement PDF/CSV, access report) are saved; nothing touches ./data.
  */
-import { createHmac, timingSafeEqual } from 'node:crypto';
 import fs from 'node:fs';
 import http from 'node:http';
 import os from 'node:os';
@@ -25,6 +24,7 @@ import { startStandInBrasilApi } from '../src/features/enrichment/stand-in-brasi
 import { seedShippedSeries } from '../src/features/indices/shipped-series.ts';
 import { deliverWebhooksNow, webhookDeliverOptions } from '../src/features/webhooks/deliver.ts';
 import { loadConfig } from '../src/shared/config.ts';
+import { verifyPayload } from '../src/shared/signed-payload.ts';
 import { createLogger } from '../src/shared/log.ts';
 import { migrate } from '../src/store/migrate.ts';
 import { PgliteDatabase } from '../src/store/pglite-database.ts';
@@ -69,9 +69,7 @@ const receiver = http.createServer((req, res) => {
   req.on('data', (c: Buffer) => chunks.push(c));
   req.on('end', () => {
     const raw = Buffer.concat(chunks).toString('utf8');
-    const match = /^t=(\d+),v1=([0-9a-f]{64})$/.exec(String(req.headers['x-recupera-signature'] ?? ''));
-    const valid = !!match && Math.abs(Date.now() / 1000 - Number(match[1])) <= 300
-      && timingSafeEqual(createHmac('sha256', secret).update(`${match[1]}.${raw}`).digest(), Buffer.from(match[2]!, 'hex'));
+    const valid = verifyPayload(secret, req.headers['x-recupera-signature'] as string | undefined, raw);
     const event = JSON.parse(raw) as { id: string; type: string };
     received.push({ id: event.id, type: event.type, valid, repeated: seen.has(event.id) });
     seen.add(event.id);

@@ -112,6 +112,9 @@ export function parseDate(input: string): { ok: true; date: IsoDate } | { ok: fa
   return { ok: true, date: `${year}-${String(month).padStart(2, '0')}-${String(day).padStart(2, '0')}` };
 }
 
+/** The months' names, January first, as users read them. */
+export const MONTH_NAMES = ['janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'] as const;
+
 /** dd/mm/aaaa */
 export function formatDateBR(date: IsoDate): string {
   return `${date.slice(8, 10)}/${date.slice(5, 7)}/${date.slice(0, 4)}`;

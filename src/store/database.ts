@@ -67,6 +67,9 @@ export interface Database {
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
+/** Whether a reference is an id (a UUID) rather than a document or a name. */
+export const isUuid = (value: string) => UUID.test(value);
+
 /**
  * The statements that put a transaction under row-level security. Ids are checked against the
  * UUID shape before they are written into the SQL, so one round trip suffices.

@@ -1,5 +1,6 @@
 import type { ColumnType, Generated, Insertable, Selectable, Updateable } from 'kysely';
 import type { PostalAddress } from '../brazil/address.ts';
+import type { CommissionBasis } from '../domain/remittance/commission.ts';
 
 /**
  * Table types for the query builder, written to match the SQL migrations.
@@ -889,7 +890,7 @@ export interface WebhookDeliveryTable {
 // end Part B
 
 // Part D — creditor portal and remittance (migration 0013)
-export type CommissionBasis = 'days_past_due' | 'amount_recovered';
+export type { CommissionBasis };
 
 export interface CommissionRuleTable {
   tenant_id: string;

@@ -1,12 +1,12 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import cliProgress from 'cli-progress';
-import { normalizeDocument } from '../../brazil/documents.ts';
+import { creditorByRef } from '../../features/creditors/creditors.ts';
 import { FIELD_NAMES, type FieldName } from '../../features/imports/columns.ts';
 import { importErrorsCsv } from '../../features/imports/imports.ts';
 import { runImport, type ImportReport } from '../../features/imports/run-import.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { Database } from '../../store/database.ts';
+import { isUuid, type Database } from '../../store/database.ts';
 import { today, withDatabase } from '../context.ts';
 import { EXIT, ExitError, printJson } from '../output.ts';
 
@@ -24,24 +24,17 @@ export interface ImportCommandOptions {
   errorsCsv?: string;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
 /** The creditor by id or CPF/CNPJ and its portfolio by id or name; the tenant is the creditor's. */
 export async function resolveTarget(db: Database, creditor: string, portfolio: string) {
   return db.system(async ({ db: q }) => {
-    const byId = UUID.test(creditor);
-    const c = await q
-      .selectFrom('creditors')
-      .select(['id', 'tenant_id', 'legal_name'])
-      .where(byId ? 'id' : 'document', '=', byId ? creditor : normalizeDocument(creditor))
-      .execute();
+    const c = await creditorByRef(q, creditor).select(['id', 'tenant_id', 'legal_name']).execute();
     if (c.length === 0) throw new AppError('not_found', `Credor ${creditor} não encontrado. Veja os cadastrados com: npx recupera creditors list`);
     if (c.length > 1) throw new AppError('conflict', `Há ${c.length} credores com o documento ${creditor} (em assessorias diferentes); informe o id.`);
     const p = await q
       .selectFrom('portfolios')
       .select(['id', 'name'])
       .where('creditor_id', '=', c[0]!.id)
-      .where(UUID.test(portfolio) ? 'id' : 'name', '=', portfolio)
+      .where(isUuid(portfolio) ? 'id' : 'name', '=', portfolio)
       .executeTakeFirst();
     if (!p) throw new AppError('not_found', `Carteira ${portfolio} não encontrada no credor ${c[0]!.legal_name}.`);
     return { tenantId: c[0]!.tenant_id, creditorId: c[0]!.id, portfolioId: p.id };

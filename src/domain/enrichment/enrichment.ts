@@ -4,6 +4,7 @@
  * it may enter a debtor's record and what a lookup may cost. Pure: no I/O, the instant is given.
  */
 import type { PostalAddress } from '../../brazil/address.ts';
+import { instantAt, localTime } from '../compliance/local-time.ts';
 
 /** The legal basis recorded with every lookup. LGPD (Lei 13.709/2018) art. 7º X: processing for the protection of credit. */
 export const ENRICHMENT_LEGAL_BASIS = 'LGPD art. 7º X — proteção do crédito';
@@ -140,15 +141,12 @@ export function budgetDecision(usage: DailyUsage, budget: DailyBudget, costCents
   return { ok: true };
 }
 
-/**
- * The budget day an instant belongs to, and when it began: the calendar day in Brasília
- * (UTC−3 all year since daylight saving time ended: Decreto 9.772/2019).
- */
+/** The budget day an instant belongs to, and when it began: the calendar day in Brasília. */
 export function budgetDayOf(now: Date): { day: string; startsAt: Date } {
-  const local = new Date(now.getTime() - 3 * 3_600_000);
-  const day = local.toISOString().slice(0, 10);
-  return { day, startsAt: new Date(`${day}T03:00:00.000Z`) };
+  const day = localTime(now, BRASILIA).date;
+  return { day, startsAt: instantAt(day, 0, BRASILIA) };
 }
+const BRASILIA = 'America/Sao_Paulo';
 
 // ── The cache ───────────────────────────────────────────────────────────────────────────────
 

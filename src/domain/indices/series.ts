@@ -1,5 +1,5 @@
 import { Decimal } from '../decimal.ts';
-import { isIsoDate } from '../dates.ts';
+import { isIsoDate, MONTH_NAMES } from '../dates.ts';
 import { AppError } from '../../shared/errors.ts';
 
 /**
@@ -48,8 +48,7 @@ export class MissingIndexError extends AppError {
 
 /** '2025-03' → 'março/2025' */
 export function formatPeriod(period: Period): string {
-  const months = ['janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'];
-  if (period.length === 7) return `${months[Number(period.slice(5, 7)) - 1]}/${period.slice(0, 4)}`;
+  if (period.length === 7) return `${MONTH_NAMES[Number(period.slice(5, 7)) - 1]}/${period.slice(0, 4)}`;
   return `${period.slice(8, 10)}/${period.slice(5, 7)}/${period.slice(0, 4)}`;
 }
 

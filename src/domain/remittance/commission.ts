@@ -1,4 +1,4 @@
-import { daysBetween, type IsoDate } from '../dates.ts';
+import { daysBetween, formatDateBR, type IsoDate } from '../dates.ts';
 import { Decimal } from '../decimal.ts';
 import { formatBRL, type Cents } from '../money.ts';
 
@@ -197,8 +197,6 @@ export interface AgreementClosed {
   acceptedOn: IsoDate;
 }
 
-const percent = (rate: string) => `${new Decimal(rate).times(100).toDecimalPlaces(2).toString().replace('.', ',')}%`;
-const dateBR = (d: IsoDate) => `${d.slice(8, 10)}/${d.slice(5, 7)}/${d.slice(0, 4)}`;
 
 function bandLabel(rule: CommissionRule, band: CommissionBand): string {
   const i = rule.bands.indexOf(band);
@@ -226,11 +224,11 @@ export function computeStatement(input: {
   interface Part { payment: StatementPayment; target: PaymentTarget | null; amount: Cents; rule: CommissionRule | null }
   const parts: Part[] = [];
   for (const payment of payments) {
-    if (payment.targets.length === 0) problems.push(`Pagamento de ${dateBR(payment.paidOn)} (${payment.debtorName}) sem título associado.`);
+    if (payment.targets.length === 0) problems.push(`Pagamento de ${formatDateBR(payment.paidOn)} (${payment.debtorName}) sem título associado.`);
     const split = allocateProportionally(payment.appliedCents, payment.targets.map((t) => t.weight));
     payment.targets.forEach((target, i) => {
       const rule = ruleFor(input.rules, target.portfolioId, payment.paidOn);
-      if (!rule) problems.push(`Sem regra de comissão vigente em ${dateBR(payment.paidOn)} para a carteira do título ${target.externalId}.`);
+      if (!rule) problems.push(`Sem regra de comissão vigente em ${formatDateBR(payment.paidOn)} para a carteira do título ${target.externalId}.`);
       parts.push({ payment, target, amount: split[i]!, rule });
     });
     if (payment.excessCents > 0) parts.push({ payment, target: null, amount: payment.excessCents, rule: null });
@@ -301,4 +299,3 @@ export function computeStatement(input: {
   };
 }
 
-export { percent as formatRate };

@@ -1,10 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { actorOf, type ApiContext, type App } from '../../api/context.ts';
 import { z, zUuid } from '../../api/zod.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
-import type { Database } from '../../store/database.ts';
+import type { Database, Tx } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
-import { requirePermission, scopeOf, type Actor, type Permission, type StaffActor } from './permissions.ts';
+import { tokenId as keyId } from './sessions.ts';
+import { requirePermission, type Actor, type Permission, type StaffActor } from './permissions.ts';
 
 /**
  * API keys: machine credentials for integrators (an ERP). A key acts as its user — tenant,
@@ -14,7 +15,6 @@ import { requirePermission, scopeOf, type Actor, type Permission, type StaffActo
  * revoking are audited; every act done with a key is recorded under its user, as with a session.
  */
 export const API_KEY_PREFIX = 'rk_';
-const keyId = (key: string) => createHash('sha256').update(key).digest('hex');
 /** last_used_at is written at most this often: not a write per request. */
 const TOUCH_MS = 60_000;
 
@@ -42,40 +42,51 @@ const toOutput = (r: Row): z.infer<typeof apiKeyOutput> => ({
   id: r.id, userId: r.user_id, name: r.name, prefix: r.prefix, scopes: r.scopes, expiresAt: r.expires_at, revokedAt: r.revoked_at, lastUsedAt: r.last_used_at, createdAt: r.created_at,
 });
 
-async function userOfTenant(db: Database, actor: Actor, userId: string) {
-  const user = await db.scoped(scopeOf(actor), ({ db: q }) => q.selectFrom('users').select(['id', 'tenant_id', 'active']).where('id', '=', userId).executeTakeFirst());
+// api_keys is out of the request role's reach (only the owner reads it): each call is one owner
+// transaction that names the tenant in every query, with its audit entry inside.
+async function userOfTenant(tx: Tx, tenantId: string, userId: string) {
+  const user = await tx.db.selectFrom('users').select(['id', 'tenant_id', 'active']).where('id', '=', userId).where('tenant_id', '=', tenantId).executeTakeFirst();
   if (!user) throw notFound('Usuário');
   return user;
 }
 
 export async function createApiKey(db: Database, actor: Actor, userId: string, input: z.infer<typeof apiKeyInput>, now: Date) {
   requirePermission(actor, 'users.write');
-  const user = await userOfTenant(db, actor, userId);
   if (input.expiresAt && input.expiresAt.getTime() <= now.getTime()) throw new AppError('validation', 'A data de expiração já passou.', { field: 'expiresAt' });
   const key = API_KEY_PREFIX + randomBytes(32).toString('base64url');
-  const row = await db.system(({ db: q }) =>
-    q.insertInto('api_keys').values({ id: keyId(key), tenant_id: user.tenant_id, user_id: user.id, name: input.name, prefix: key.slice(0, 10), expires_at: input.expiresAt ?? null, created_by: actor.userId }).returningAll().executeTakeFirstOrThrow(),
-  );
-  await db.scoped(scopeOf(actor), (tx) => recordAccess(tx, actor, { action: 'create', resource: 'api_key', details: { userId, keyId: row.id.slice(0, 16), name: input.name } }));
-  return { ...toOutput(row), key };
+  return db.system(async (tx) => {
+    const user = await userOfTenant(tx, actor.tenantId, userId);
+    const row = await tx.db
+      .insertInto('api_keys')
+      .values({ id: keyId(key), tenant_id: user.tenant_id, user_id: user.id, name: input.name, prefix: key.slice(0, 10), expires_at: input.expiresAt ?? null, created_by: actor.userId })
+      .returningAll()
+      .executeTakeFirstOrThrow();
+    await recordAccess(tx, actor, { action: 'create', resource: 'api_key', details: { userId, keyId: row.id.slice(0, 16), name: input.name } });
+    return { ...toOutput(row), key };
+  });
 }
 
 export async function listApiKeys(db: Database, actor: Actor, userId: string) {
   requirePermission(actor, 'users.write');
-  await userOfTenant(db, actor, userId);
-  const rows = await db.system(({ db: q }) => q.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('tenant_id', '=', actor.tenantId).orderBy('created_at', 'desc').execute());
-  return rows.map(toOutput);
+  return db.system(async (tx) => {
+    await userOfTenant(tx, actor.tenantId, userId);
+    const rows = await tx.db.selectFrom('api_keys').selectAll().where('user_id', '=', userId).where('tenant_id', '=', actor.tenantId).orderBy('created_at', 'desc').execute();
+    return rows.map(toOutput);
+  });
 }
 
 export async function revokeApiKey(db: Database, actor: Actor, userId: string, id: string, now: Date) {
   requirePermission(actor, 'users.write');
-  await userOfTenant(db, actor, userId);
-  const row = await db.system(({ db: q }) =>
-    q.updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('user_id', '=', userId).where('tenant_id', '=', actor.tenantId).where('revoked_at', 'is', null).returningAll().executeTakeFirst(),
-  );
-  if (!row) throw notFound('Chave de API ativa');
-  await db.scoped(scopeOf(actor), (tx) => recordAccess(tx, actor, { action: 'delete', resource: 'api_key', details: { userId, keyId: id.slice(0, 16) } }));
-  return toOutput(row);
+  return db.system(async (tx) => {
+    await userOfTenant(tx, actor.tenantId, userId);
+    const row = await tx.db
+      .updateTable('api_keys').set({ revoked_at: now }).where('id', '=', id).where('user_id', '=', userId).where('tenant_id', '=', actor.tenantId).where('revoked_at', 'is', null)
+      .returningAll()
+      .executeTakeFirst();
+    if (!row) throw notFound('Chave de API ativa');
+    await recordAccess(tx, actor, { action: 'delete', resource: 'api_key', details: { userId, keyId: id.slice(0, 16) } });
+    return toOutput(row);
+  });
 }
 
 /** The actor behind an API key, or an error if it is unknown, expired, revoked or its user disabled. */

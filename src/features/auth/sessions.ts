@@ -6,7 +6,8 @@ import type { StaffActor } from './permissions.ts';
 import { decoyHash, verifyPassword } from './passwords.ts';
 
 /** Opaque bearer tokens: 32 random bytes; only their SHA-256 is stored, so a database leak yields no session. */
-const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
+/** What is stored of a secret token (session, API key): its SHA-256, never the token. */
+export const tokenId = (token: string) => createHash('sha256').update(token).digest('hex');
 
 export interface LoginResult {
   token: string;

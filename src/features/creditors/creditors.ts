@@ -1,8 +1,10 @@
 import { formatDocument } from '../../brazil/documents.ts';
 import { z, zCep, zDocument, zUf, cepMatchesUf } from '../../api/zod.ts';
 import { AppError, notFound } from '../../shared/errors.ts';
-import type { Database } from '../../store/database.ts';
-import type { Creditor } from '../../store/schema.ts';
+import type { Kysely } from 'kysely';
+import { normalizeDocument } from '../../brazil/documents.ts';
+import { isUuid, type Database } from '../../store/database.ts';
+import type { Creditor, Schema } from '../../store/schema.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
 import { addressLine } from '../debtors/normalize-contact.ts';
 
@@ -102,6 +104,15 @@ function duplicateDocument(error: unknown): never {
     throw new AppError('conflict', 'Já existe um credor com este CPF/CNPJ.', { field: 'document' });
   }
   throw error;
+}
+
+/**
+ * The creditor a reference names — its id, or its CPF/CNPJ with or without punctuation — as a
+ * query for the caller to pick columns from (the CLI, the ERP API and batch). Under RLS it finds
+ * the tenant's own; without (the CLI), a document used in two agencies finds both.
+ */
+export function creditorByRef(q: Kysely<Schema>, ref: string) {
+  return isUuid(ref) ? q.selectFrom('creditors').where('id', '=', ref) : q.selectFrom('creditors').where('document', '=', normalizeDocument(ref));
 }
 
 export async function listCreditors(db: Database, actor: Actor) {

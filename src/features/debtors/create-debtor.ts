@@ -5,7 +5,8 @@ import type { Database } from '../../store/database.ts';
 import type { ContactPoint, Debtor } from '../../store/schema.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf, type StaffActor } from '../auth/permissions.ts';
-import { contactInput } from './debtors.ts';
+import { debtorNameProblem } from '../imports/validate-row.ts';
+import { contactInput, contactValues } from './debtors.ts';
 import { normalizeContact } from './normalize-contact.ts';
 import { appendEvent } from './timeline.ts';
 
@@ -19,8 +20,10 @@ export const debtorInput = z.object({
   name: z
     .string()
     .transform((v) => v.replace(/\s+/g, ' ').trim())
-    .refine((v) => /\p{L}/u.test(v), { message: 'nome deve conter letras' })
-    .refine((v) => v.length >= 2 && v.length <= 200, { message: 'nome deve ter entre 2 e 200 caracteres' })
+    .superRefine((v, ctx) => {
+      const problem = debtorNameProblem(v);
+      if (problem) ctx.addIssue({ code: 'custom', message: problem });
+    })
     .describe('Nome ou razão social'),
   birthDate: zIsoDate.nullish().describe('Data de nascimento (pessoa física)'),
   uf: zUf.nullish(),
@@ -53,20 +56,15 @@ export async function createDebtor(db: Database, actor: StaffActor, input: z.inf
         })
         .returningAll()
         .executeTakeFirstOrThrow();
-      const rows: ContactPoint[] = [];
-      for (const { input: c, normalized } of contacts) {
-        const row = await tx.db
-          .insertInto('contact_points')
-          .values({
-            tenant_id: actor.tenantId, debtor_id: debtor.id, channel: c.channel, value: normalized.value,
-            address: normalized.address ? JSON.stringify(normalized.address) : null, phone_kind: normalized.phoneKind, label: c.label ?? null,
-            source: c.source, verified: c.verified, is_reference: c.isReference, reference_name: c.referenceName ?? null, reference_relation: c.referenceRelation ?? null,
-          })
-          .onConflict((oc) => oc.columns(['debtor_id', 'channel', 'value']).doNothing())
-          .returningAll()
-          .executeTakeFirst();
-        if (row) rows.push(row);
-      }
+      // One statement; a contact given twice is kept once.
+      const rows: ContactPoint[] = contacts.length
+        ? await tx.db
+            .insertInto('contact_points')
+            .values(contacts.map(({ input: c, normalized }) => contactValues(actor.tenantId, debtor.id, c, normalized)))
+            .onConflict((oc) => oc.columns(['debtor_id', 'channel', 'value']).doNothing())
+            .returningAll()
+            .execute()
+        : [];
       await appendEvent(tx, actor, { debtorId: debtor.id, type: 'debtor.created', data: { via: 'back_office', contacts: rows.map((r) => ({ contactId: r.id, channel: r.channel, source: r.source })) } });
       await recordAccess(tx, actor, { action: 'create', resource: 'debtor', subjectIds: [debtor.id], ...(route ? { route } : {}) });
       return { debtor, contacts: rows };

@@ -307,6 +307,15 @@ export const contactPatch = z.object({
   label: z.string().trim().max(50).nullish(),
 });
 
+/** The contact_points row of a contact typed in the back office (POST …/contacts, a new debtor), once normalized. */
+export function contactValues(tenantId: string, debtorId: string, input: z.infer<typeof contactInput>, normalized: ReturnType<typeof normalizeContact>) {
+  return {
+    tenant_id: tenantId, debtor_id: debtorId, channel: input.channel, value: normalized.value,
+    address: normalized.address ? JSON.stringify(normalized.address) : null, phone_kind: normalized.phoneKind, label: input.label ?? null,
+    source: input.source, verified: input.verified, is_reference: input.isReference, reference_name: input.referenceName ?? null, reference_relation: input.referenceRelation ?? null,
+  };
+}
+
 export async function addContact(db: Database, actor: Actor, debtorId: string, input: z.infer<typeof contactInput>) {
   requirePermission(actor, 'debtors.write');
   const normalized = normalizeContact(input);
@@ -315,20 +324,7 @@ export async function addContact(db: Database, actor: Actor, debtorId: string, i
       await findDebtor(tx, debtorId);
       const row = await tx.db
         .insertInto('contact_points')
-        .values({
-          tenant_id: actor.tenantId,
-          debtor_id: debtorId,
-          channel: input.channel,
-          value: normalized.value,
-          address: normalized.address ? JSON.stringify(normalized.address) : null,
-          phone_kind: normalized.phoneKind,
-          label: input.label ?? null,
-          source: input.source,
-          verified: input.verified,
-          is_reference: input.isReference,
-          reference_name: input.referenceName ?? null,
-          reference_relation: input.referenceRelation ?? null,
-        })
+        .values(contactValues(actor.tenantId, debtorId, input, normalized))
         .returningAll()
         .executeTakeFirstOrThrow();
       await appendEvent(tx, actor, { debtorId, type: 'contact.added', data: { contactId: row.id, channel: row.channel, isReference: row.is_reference, source: row.source } });

@@ -3,7 +3,7 @@ import type { Tx } from '../../store/database.ts';
 import type { TimelineEvent } from '../../store/schema.ts';
 import type { Actor } from '../auth/permissions.ts';
 import { TIMELINE_TO_WEBHOOK } from '../../domain/webhooks/event-types.ts';
-import { publishEvent, wantsEvent } from '../webhooks/publish-event.ts';
+import { publishEvent, subscribersOf } from '../webhooks/publish-event.ts';
 import { timelinePayload } from '../webhooks/payloads.ts';
 
 /** The case timeline is append-only (a trigger refuses updates and deletes); this is the one way in. */
@@ -29,8 +29,9 @@ export async function appendEvent(
     .execute();
   // Outbound webhooks (issue 9): the facts receivers subscribe to go to the outbox in this same transaction.
   const webhookType = TIMELINE_TO_WEBHOOK[event.type];
-  if (webhookType && (await wantsEvent(tx, tenantId, webhookType, event.creditorId))) {
-    await publishEvent(tx, { tenantId, type: webhookType, creditorId: event.creditorId ?? null, data: await timelinePayload(tx, event) });
+  const subscribers = webhookType ? await subscribersOf(tx.sql, tenantId, webhookType, event.creditorId) : [];
+  if (webhookType && subscribers.length > 0) {
+    await publishEvent(tx, { tenantId, type: webhookType, creditorId: event.creditorId ?? null, data: await timelinePayload(tx, event) }, subscribers);
   }
 }
 

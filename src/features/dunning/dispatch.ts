@@ -13,6 +13,7 @@ import { creditsOf, indexSetOf, termsOf } from '../balances/balances.ts';
 import { creditorAddress } from '../creditors/creditors.ts';
 import { addressLine } from '../debtors/normalize-contact.ts';
 import type { ChannelAdapter, DispatchChannel, OutgoingMessage, SendOutcome } from './channels/channel.ts';
+import { groupBy } from '../../shared/group-by.ts';
 import { publishMessageEvents } from '../webhooks/publish-batch.ts';
 
 /**
@@ -430,16 +431,7 @@ export async function insertEvents(sql: SqlClient, tenantId: string, events: rea
      select $1, x.debtor_id, x.creditor_id, x.debt_id, x.type, 'system', x.data
      from jsonb_to_recordset($2::jsonb) as x(debtor_id uuid, creditor_id uuid, debt_id uuid, type text, data jsonb)`,
     [tenantId, JSON.stringify(events)],
-  );  // Outbound webhooks (issue 9): message.sent/delivered/failed to the outbox, in this same transaction.
+  );
+  // Outbound webhooks (issue 9): message.sent/delivered/failed to the outbox, in this same transaction.
   await publishMessageEvents(sql, tenantId, events);
-}
-
-function groupBy<T>(rows: readonly T[], key: (row: T) => string): Map<string, T[]> {
-  const groups = new Map<string, T[]>();
-  for (const row of rows) {
-    const list = groups.get(key(row));
-    if (list) list.push(row);
-    else groups.set(key(row), [row]);
-  }
-  return groups;
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { Readable } from 'node:stream';
 import { Decimal } from '../../domain/decimal.ts';
-import { normalizeDocument } from '../../brazil/documents.ts';
+import { creditorByRef } from '../creditors/creditors.ts';
 import type { IsoDate } from '../../domain/dates.ts';
 import { AppError, type FieldProblem } from '../../shared/errors.ts';
 import type { Database, Tx } from '../../store/database.ts';
@@ -33,7 +33,6 @@ export interface BatchOutcome {
   response: ReceivablesBatchResponse;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 const KEY = /^[\x21-\x7e]{1,200}$/;
 
 /** Changing these would change what the debtor owes: refused while the debt is bound by an agreement or paid through us. */
@@ -185,8 +184,7 @@ async function planBatch(tx: Tx, body: ReceivablesBatchInput, today: IsoDate) {
   const creditors = new Map<string, { id: string; business_kind: 'consumer' | 'b2b' } | null>();
   const creditorOf = async (ref: string) => {
     if (!creditors.has(ref)) {
-      const byId = UUID.test(ref);
-      const rows = await tx.db.selectFrom('creditors').select(['id', 'business_kind']).where(byId ? 'id' : 'document', '=', byId ? ref : normalizeDocument(ref)).execute();
+      const rows = await creditorByRef(tx.db, ref).select(['id', 'business_kind']).execute();
       creditors.set(ref, rows.length === 1 ? rows[0]! : null);
     }
     return creditors.get(ref)!;

@@ -1,13 +1,11 @@
 import { z } from '../../api/zod.ts';
-import { normalizeDocument } from '../../brazil/documents.ts';
 import { AppError } from '../../shared/errors.ts';
-import type { Database } from '../../store/database.ts';
+import type { Database, Tx } from '../../store/database.ts';
+import { creditorByRef } from '../creditors/creditors.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
 
 /** Reads for the ERP: the state of its receivables by its own ids, and what changed since a cursor. */
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export const receivablesQuery = z.object({
   creditor: z.string().trim().min(1).max(40).describe('Id ou CNPJ/CPF do credor'),
@@ -29,9 +27,8 @@ export const receivableOutput = z.object({
   updatedAt: z.date(),
 });
 
-async function creditorIdOf(db: Database, actor: Actor, ref: string): Promise<string> {
-  const byId = UUID.test(ref);
-  const rows = await db.scoped(scopeOf(actor), ({ db: q }) => q.selectFrom('creditors').select('id').where(byId ? 'id' : 'document', '=', byId ? ref : normalizeDocument(ref)).execute());
+async function creditorIdOf(tx: Tx, ref: string): Promise<string> {
+  const rows = await creditorByRef(tx.db, ref).select('id').execute();
   if (rows.length !== 1) throw new AppError('not_found', 'Credor não encontrado nesta assessoria (informe o id ou o CNPJ/CPF).', { field: 'creditor' });
   return rows[0]!.id;
 }
@@ -39,9 +36,9 @@ async function creditorIdOf(db: Database, actor: Actor, ref: string): Promise<st
 /** The receivables with these ERP ids; the debtor's document makes it personal data, so the read is audited. */
 export async function getReceivables(db: Database, actor: Actor, query: z.infer<typeof receivablesQuery>, route?: string) {
   requirePermission(actor, 'erp.sync');
-  const creditorId = await creditorIdOf(db, actor, query.creditor);
   const ids = [...new Set(Array.isArray(query.externalId) ? query.externalId : [query.externalId])];
   return db.scoped(scopeOf(actor), async (tx) => {
+    const creditorId = await creditorIdOf(tx, query.creditor);
     const rows = await tx.db
       .selectFrom('debts as d')
       .innerJoin('debtors as b', (j) => j.onRef('b.tenant_id', '=', 'd.tenant_id').onRef('b.id', '=', 'd.debtor_id'))
@@ -96,9 +93,9 @@ export const changeOutput = z.object({
  */
 export async function listChanges(db: Database, actor: Actor, query: z.infer<typeof changesQuery>) {
   requirePermission(actor, 'erp.sync');
-  const creditorId = await creditorIdOf(db, actor, query.creditor);
   const [xact, id] = query.after === '0' ? ['0', '0'] : query.after.split('.');
   return db.scoped(scopeOf(actor), async (tx) => {
+    const creditorId = await creditorIdOf(tx, query.creditor);
     const { rows } = await tx.sql.query<{ id: string; xact: string; type: string; occurred_at: Date; debt_id: string; external_id: string; status: string }>(
       `select e.id::text as id, e.xact::text as xact, e.type, e.occurred_at, e.debt_id, d.external_id, d.status
          from events e join debts d on d.tenant_id = e.tenant_id and d.id = e.debt_id

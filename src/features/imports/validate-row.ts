@@ -141,9 +141,8 @@ export function validateRow(record: RawRecord, ctx: ValidationContext): { row: I
 
   const name = required('debtorName', (text) => {
     const clean = text.replace(/\s+/g, ' ');
-    if (!/\p{L}/u.test(clean)) return fail('debtorName', 'nome deve conter letras');
-    if (clean.length < 2 || clean.length > 200) return fail('debtorName', 'nome deve ter entre 2 e 200 caracteres');
-    return clean;
+    const problem = debtorNameProblem(clean);
+    return problem ? fail('debtorName', problem) : clean;
   });
 
   const birthDate = optional('birthDate', (text) => {
@@ -341,4 +340,11 @@ function validateInstallment(raw: (field: FieldName) => string, fail: Fail): { i
     return { installmentNumber: null, installmentCount: null };
   }
   return { installmentNumber: number, installmentCount: count };
+}
+
+/** What is wrong with a debtor's name (spaces already collapsed), in pt-BR; null when it is fine. Also for debtors entered by hand. */
+export function debtorNameProblem(name: string): string | null {
+  if (!/\p{L}/u.test(name)) return 'nome deve conter letras';
+  if (name.length < 2 || name.length > 200) return 'nome deve ter entre 2 e 200 caracteres';
+  return null;
 }

@@ -80,9 +80,16 @@ export async function anonymizeDebtor(tx: Tx, target: { tenantId: string; debtor
   // The one bypass of the timeline's append-only rule, scoped to this transaction and debtor.
   await tx.sql.query(`select set_config('app.anonymize_debtor', $1, true)`, [debtorId]);
   const events = await tx.db.selectFrom('events').select(['id', 'data']).where('tenant_id', '=', tenantId).where('debtor_id', '=', debtorId).execute();
-  for (const e of events) {
-    const scrubbed = JSON.stringify(scrubPersonalData(e.data, personal));
-    if (scrubbed !== JSON.stringify(e.data)) await tx.sql.query('update events set data = $1::jsonb where id = $2 and debtor_id = $3', [scrubbed, e.id, debtorId]);
+  const changed = events.flatMap((e) => {
+    const before = JSON.stringify(e.data);
+    const after = JSON.stringify(scrubPersonalData(e.data, personal));
+    return after === before ? [] : [{ id: e.id, data: after }];
+  });
+  if (changed.length > 0) {
+    await tx.sql.query(
+      'update events e set data = x.data from unnest($1::bigint[], $2::jsonb[]) as x (id, data) where e.id = x.id and e.debtor_id = $3',
+      [changed.map((c) => c.id), changed.map((c) => c.data), debtorId],
+    );
   }
   // Issued remittance statements keep their amounts; the debtor's name and document on their lines go (0014).
   await tx.sql.query(

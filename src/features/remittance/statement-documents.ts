@@ -1,14 +1,12 @@
-import { formatDateBR } from '../../domain/dates.ts';
+import { formatDateBR, MONTH_NAMES } from '../../domain/dates.ts';
 import { formatBRL } from '../../domain/money.ts';
-import { formatRate } from '../../domain/remittance/commission.ts';
+import { formatPercent as formatRate } from '../../domain/rates.ts';
 import { csvCell } from '../../shared/csv.ts';
 import { renderPdf } from '../../shared/pdf.ts';
 import type { StatementDocument } from './statements.ts';
 
-const MONTHS = ['janeiro', 'fevereiro', 'março', 'abril', 'maio', 'junho', 'julho', 'agosto', 'setembro', 'outubro', 'novembro', 'dezembro'];
-
 export function monthLabel(month: string): string {
-  return `${MONTHS[Number(month.slice(5, 7)) - 1]} de ${month.slice(0, 4)}`;
+  return `${MONTH_NAMES[Number(month.slice(5, 7)) - 1]} de ${month.slice(0, 4)}`;
 }
 
 export function statementFileName(s: StatementDocument, extension: 'pdf' | 'csv'): string {

@@ -1,4 +1,5 @@
 import { maskDocument, formatDocument } from '../../brazil/documents.ts';
+import { groupBy } from '../../shared/group-by.ts';
 import { z, zUuid } from '../../api/zod.ts';
 import { addDays, addMonths, formatDateBR, type IsoDate } from '../../domain/dates.ts';
 import { formatBRL } from '../../domain/money.ts';
@@ -230,12 +231,13 @@ async function computeDocument(tx: Tx, row: { id: string; tenant_id: string; cre
       .where('ad.agreement_id', 'in', agreementIds).orderBy('d.due_date').orderBy('d.external_id').execute()
     : [];
   const debtById = new Map(direct.map((d) => [d.id, d]));
+  const debtsOfAgreement = groupBy(linked, (l) => l.agreement_id);
   const statementPayments: StatementPayment[] = payments.map((p) => ({
     paymentId: p.id, paidOn: p.paid_on, late: p.paid_on < row.period_start, debtorId: p.debtor_id, debtorName: p.debtor_name, debtorDocument: maskDocument(p.debtor_document),
     agreementNumber: p.agreement_number, amountCents: p.amount_cents, appliedCents: p.applied_cents, excessCents: p.excess_cents,
     targets: p.debt_id
       ? [debtById.get(p.debt_id)!].filter(Boolean).map((d) => ({ debtId: d.id, externalId: d.external_id, portfolioId: d.portfolio_id, dueDate: d.due_date, weight: 1 }))
-      : linked.filter((l) => l.agreement_id === p.agreement_id).map((l) => ({ debtId: l.id, externalId: l.external_id, portfolioId: l.portfolio_id, dueDate: l.due_date, weight: l.balance_cents })),
+      : (debtsOfAgreement.get(p.agreement_id!) ?? []).map((l) => ({ debtId: l.id, externalId: l.external_id, portfolioId: l.portfolio_id, dueDate: l.due_date, weight: l.balance_cents })),
   }));
   const { rows: closed } = await tx.sql.query<{ id: string; number: string; portfolio_id: string; accepted_on: string }>(
     `select id, number, portfolio_id, (accepted_at at time zone 'America/Sao_Paulo')::date as accepted_on
@@ -253,7 +255,9 @@ async function computeDocument(tx: Tx, row: { id: string; tenant_id: string; cre
   );
   const lateIds = statementPayments.filter((p) => p.late).map((p) => p.paymentId);
   const { rows: [late] } = await tx.sql.query<{ cents: number }>(`select coalesce(sum(amount_cents), 0)::bigint as cents from payments where id = any($1::uuid[])`, [lateIds]);
-  const perPaymentOk = statementPayments.every((p) => computed.lines.filter((l) => l.paymentId === p.paymentId).reduce((s, l) => s + l.amountCents, 0) === p.amountCents);
+  const linesTotal = new Map<string, number>();
+  for (const l of computed.lines) linesTotal.set(l.paymentId, (linesTotal.get(l.paymentId) ?? 0) + l.amountCents);
+  const perPaymentOk = statementPayments.every((p) => (linesTotal.get(p.paymentId) ?? 0) === p.amountCents);
   const matches = perPaymentOk && computed.totals.inPeriodCents === month!.cents && computed.totals.lateCents === late!.cents
     && computed.totals.recoveredCents === month!.cents + late!.cents;
 

@@ -3,6 +3,7 @@ import type { Database } from '../../store/database.ts';
 import { DEFAULT_WEBHOOK_MAX_ATTEMPTS, isDelivered, nextWebhookAttempt } from '../../domain/webhooks/retry.ts';
 import { signPayload } from '../../shared/signed-payload.ts';
 import { httpPoster, type WebhookPoster } from './post-webhook.ts';
+import { SUBSCRIPTION_MATCHES_SQL } from './publish-event.ts';
 
 export interface DeliverOptions {
   /** The instant that decides what is due and when the next attempt is (a parameter for tests and the CLI). */
@@ -79,7 +80,7 @@ export async function deliverDueWebhooks(db: Database, options: DeliverOptions =
        select c.tenant_id, c.id, c.event_id, c.attempts, e.type, e.creditor_id, e.data, e.occurred_at, s.url, s.secret,
               (s.active and s.deleted_at is null) as usable,
               -- the subscription's filter as it is now (an admin may have narrowed it since the event was queued)
-              (e.type = 'webhook.test' or (e.type = any (s.event_types) and (s.creditor_id is null or s.creditor_id = e.creditor_id))) as matches
+              ${SUBSCRIPTION_MATCHES_SQL} as matches
          from claimed c
          join webhook_events e on e.tenant_id = c.tenant_id and e.id = c.event_id
          join webhook_subscriptions s on s.tenant_id = c.tenant_id and s.id = c.subscription_id`,

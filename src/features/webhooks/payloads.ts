@@ -1,5 +1,5 @@
 import type { Tx } from '../../store/database.ts';
-import { maskDocument } from './publish-event.ts';
+import { documentInPayload } from './publish-event.ts';
 
 /**
  * What a receiver (usually the creditor's ERP) needs to match a fact to its own records: the
@@ -19,7 +19,7 @@ export async function matchContext(tx: Tx, debtorId: string | null, creditorId: 
   const debtor = debtorId ? await tx.db.selectFrom('debtors').select(['id', 'kind', 'document']).where('id', '=', debtorId).executeTakeFirst() : undefined;
   return {
     creditor: creditor ? { id: creditor.id, document: creditor.document, name: creditor.legal_name } : null,
-    debtor: debtor ? { id: debtor.id, kind: debtor.kind, document: maskDocument(debtor.document) } : null,
+    debtor: debtor ? { id: debtor.id, kind: debtor.kind, document: documentInPayload(debtor.document) } : null,
   };
 }
 

@@ -36,7 +36,7 @@ export function httpPoster(options: { allowPrivate: boolean }): WebhookPoster {
       };
       const req = client.request(
         url,
-        { method: 'POST', headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }, lookup, timeout: request.timeoutMs, agent: false },
+        { method: 'POST', headers: { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }, lookup, agent: false },
         (res) => {
           // The body is drained (so the socket closes) but not kept.
           res.on('data', () => {});
@@ -44,14 +44,11 @@ export function httpPoster(options: { allowPrivate: boolean }): WebhookPoster {
           res.on('error', () => done({ status: res.statusCode ?? 0 }));
         },
       );
+      // One deadline for the whole exchange (connect, send, answer), not an idle timeout.
       const timer = setTimeout(() => {
         done({ error: `tempo esgotado (${request.timeoutMs} ms)` });
         req.destroy();
       }, request.timeoutMs);
-      req.on('timeout', () => {
-        done({ error: `tempo esgotado (${request.timeoutMs} ms)` });
-        req.destroy();
-      });
       req.on('error', (err: NodeJS.ErrnoException) => done({ error: networkError(err) }));
       req.on('close', () => clearTimeout(timer));
       req.end(request.body);

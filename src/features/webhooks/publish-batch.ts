@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import type { WebhookEventType } from '../../domain/webhooks/event-types.ts';
 import type { SqlClient, Tx } from '../../store/database.ts';
-import { maskDocument, publishEvent, wantsEvent } from './publish-event.ts';
+import { documentInPayload, publishEvent, subscribersOf, subscriptionMatches } from './publish-event.ts';
 
 /**
  * Message outcomes on the timeline (written in bulk by dispatch and by the providers' receipts)
@@ -38,7 +38,7 @@ export async function publishMessageEvents(sql: SqlClient, tenantId: string, eve
   );
   if (subs.length === 0) return;
   const matching = mapped
-    .map((e) => ({ e, subs: subs.filter((s) => s.event_types.includes(e.webhookType) && (!s.creditor_id || s.creditor_id === e.creditor_id)) }))
+    .map((e) => ({ e, subs: subs.filter((s) => subscriptionMatches(s, e.webhookType, e.creditor_id)) }))
     .filter((m) => m.subs.length > 0);
   if (matching.length === 0) return;
   const ids = (pick: (e: BulkEvent) => string | null) => [...new Set(matching.map((m) => pick(m.e)).filter((v): v is string => !!v))];
@@ -63,7 +63,7 @@ export async function publishMessageEvents(sql: SqlClient, tenantId: string, eve
     const id = randomUUID();
     const data = {
       creditor: c ? { id: c.id, document: c.document, name: c.legal_name } : null,
-      debtor: d ? { id: d.id, kind: d.kind, document: maskDocument(d.document) } : null,
+      debtor: d ? { id: d.id, kind: d.kind, document: documentInPayload(d.document) } : null,
       debts: debt ? [{ id: debt.id, externalId: debt.external_id, originalAmountCents: Number(debt.original_amount_cents), dueDate: debt.due_date }] : [],
       message: {
         actionId: e.data.actionId ?? null, channel: e.data.channel ?? null, attempt: e.data.attempt ?? null,
@@ -97,7 +97,8 @@ export async function publishImport(
   batch: { tenantId: string; importId: string; creditorId: string; portfolioId: string; fileName: string; via: string; created: number; updated: number; settled: number; rejected: number },
 ): Promise<void> {
   if (batch.created + batch.updated + batch.settled === 0) return;
-  if (!(await wantsEvent(tx, batch.tenantId, 'debt.imported', batch.creditorId))) return;
+  const subscribers = await subscribersOf(tx.sql, batch.tenantId, 'debt.imported', batch.creditorId);
+  if (subscribers.length === 0) return;
   const creditor = await tx.db.selectFrom('creditors').select(['id', 'document', 'legal_name']).where('id', '=', batch.creditorId).executeTakeFirstOrThrow();
   const { rows } = await tx.sql.query<{ external_id: string; status: string }>(
     `select external_id, status from debts where tenant_id = $1::uuid and import_id = $2::uuid order by external_id limit ${IMPORTED_IDS_IN_EVENT + 1}`,
@@ -116,5 +117,5 @@ export async function publishImport(
       debts: complete ? rows.map((r) => ({ externalId: r.external_id, status: r.status })) : null,
       debtsTruncated: !complete,
     },
-  });
+  }, subscribers);
 }

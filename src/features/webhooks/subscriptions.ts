@@ -8,6 +8,7 @@ import type { WebhookSubscriptionTable } from '../../store/schema.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, scopeOf, type Actor } from '../auth/permissions.ts';
 import { deliverDueWebhooks, type DeliverOptions } from './deliver.ts';
+import { SUBSCRIPTION_MATCHES_SQL, subscriptionMatches } from './publish-event.ts';
 import { checkWebhookUrl } from './url-guard.ts';
 
 type SubscriptionRow = Selectable<WebhookSubscriptionTable>;
@@ -220,9 +221,7 @@ export async function replayDelivery(db: Database, actor: Actor, deliveryId: str
       throw new AppError('conflict', 'A assinatura desta entrega foi excluída: não há para onde reenviar.', { field: 'deliveryId' });
     });
     const event = await tx.db.selectFrom('webhook_events').select(['type', 'creditor_id']).where('id', '=', original.eventId).executeTakeFirstOrThrow();
-    const outOfFilter =
-      event.type !== 'webhook.test' && (!subscription.event_types.includes(event.type) || (subscription.creditor_id !== null && subscription.creditor_id !== event.creditor_id));
-    if (outOfFilter) throw new AppError('conflict', 'O evento não está mais no filtro da assinatura (tipos de evento ou credor): ela não o receberia hoje.', { field: 'deliveryId' });
+    if (!subscriptionMatches(subscription, event.type, event.creditor_id)) throw new AppError('conflict', 'O evento não está mais no filtro da assinatura (tipos de evento ou credor): ela não o receberia hoje.', { field: 'deliveryId' });
     const row = await tx.db
       .insertInto('webhook_deliveries')
       .values({ tenant_id: actor.tenantId, event_id: original.eventId, subscription_id: original.subscriptionId, replay_of: original.replayOf ?? original.id })
@@ -255,7 +254,7 @@ export async function replayRange(db: Database, actor: Actor, input: z.infer<typ
            join webhook_subscriptions s on s.tenant_id = d.tenant_id and s.id = d.subscription_id
           where d.tenant_id = $1::uuid and d.subscription_id = $2::uuid and e.occurred_at >= $3 and e.occurred_at < $4
             and ($5::text is null or e.type = $5::text)
-            and (e.type = 'webhook.test' or (e.type = any (s.event_types) and (s.creditor_id is null or s.creditor_id = e.creditor_id)))
+            and ${SUBSCRIPTION_MATCHES_SQL}
             and (not $6::boolean or not exists (select 1 from webhook_deliveries x where x.tenant_id = d.tenant_id and x.event_id = d.event_id and x.subscription_id = d.subscription_id and x.status <> 'failed'))
           order by d.event_id, d.created_at
           limit 10000

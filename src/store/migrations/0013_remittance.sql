@@ -94,6 +94,8 @@ create table remittance_lines (
   foreign key (tenant_id, payment_id) references payments (tenant_id, id)
 );
 create unique index remittance_lines_once on remittance_lines (tenant_id, payment_id, coalesce(debt_id::text, kind));
+-- A statement reads a creditor's payments of a month (and sums them again for the reconciliation).
+create index payments_creditor_paid on payments (tenant_id, creditor_id, paid_on);
 
 alter table commission_rules enable row level security;
 create policy scope on commission_rules
