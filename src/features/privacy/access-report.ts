@@ -8,7 +8,7 @@ import type { Database, Tx } from '../../store/database.ts';
 import { recordAccess } from '../audit/record-access.ts';
 import { requirePermission, ROLE_LABELS, scopeOf, staffUserId, type StaffActor } from '../auth/permissions.ts';
 import { KIND_LABELS } from '../portal/privacy-requests.ts';
-import { LEGAL_BASES, processorsFromConfig } from './ropa.ts';
+import { controllerOf, LEGAL_BASES, processorsFromConfig, type Controller } from './ropa.ts';
 import { appendHistory } from './history.ts';
 
 /**
@@ -33,7 +33,7 @@ export interface AccessReport {
   format: 'recupera.lgpd.access-report/1';
   generatedAt: string;
   protocol: string;
-  controller: { name: string; document: string | null; dpo: { name: string | null; email: string | null; phone: string | null } };
+  controller: Controller;
   subject: { name: string; document: string; found: boolean };
   sections: ReportSection[];
   /** Who the data are shared with and why (LGPD art. 18 VII, art. 9 V). */
@@ -57,10 +57,9 @@ async function q<R = Row>(tx: Tx, text: string, params: unknown[]): Promise<R[]>
 
 /** Collects the report's sections inside a transaction already scoped to the tenant. */
 export async function collectAccessReport(tx: Tx, input: { tenantId: string; debtorId: string | null; protocol: string; subject: { name: string; document: string }; config: Config; portalSessions?: Row[] }): Promise<AccessReport> {
-  const tenant = await tx.db.selectFrom('tenants').select(['name', 'document', 'dpo_name', 'dpo_email', 'dpo_phone']).where('id', '=', input.tenantId).executeTakeFirstOrThrow();
   const report: AccessReport = {
     format: 'recupera.lgpd.access-report/1', generatedAt: new Date().toISOString(), protocol: input.protocol,
-    controller: { name: tenant.name, document: tenant.document, dpo: { name: tenant.dpo_name, email: tenant.dpo_email, phone: tenant.dpo_phone } },
+    controller: await controllerOf(tx, input.tenantId),
     subject: { ...input.subject, found: input.debtorId !== null }, sections: [], sharedWith: [], notes: [],
   };
   const id = input.debtorId;
@@ -176,8 +175,6 @@ export async function generateAccessReport(db: Database, actor: StaffActor, requ
   });
 }
 
-const LABELS: Record<string, string> = { Cents: ' (R$)' };
-
 function cell(key: string, value: Row[string]): string {
   if (value === null || value === '') return '—';
   if (typeof value === 'boolean') return value ? 'sim' : 'não';
@@ -185,8 +182,13 @@ function cell(key: string, value: Row[string]): string {
   return String(value);
 }
 
-export function renderAccessReportPdf(report: AccessReport): Promise<Buffer> {
-  const sha = createHash('sha256').update(JSON.stringify(report)).digest('hex');
+/** The report as the JSON file is served (portability, LGPD art. 18 V) and its SHA-256, printed on the PDF — as the evidence dossier does. */
+export function accessReportJson(report: AccessReport): { json: string; sha256: string } {
+  const json = JSON.stringify(report, null, 2);
+  return { json, sha256: createHash('sha256').update(json).digest('hex') };
+}
+
+export function renderAccessReportPdf(report: AccessReport, sha256: string): Promise<Buffer> {
   return renderPdf({ size: 'A4', margin: 50, info: { Title: `Relatório de acesso aos dados — ${report.protocol}`, Author: report.controller.name } }, (doc) => {
     doc.font('Helvetica-Bold').fontSize(16).text('Relatório de acesso aos dados pessoais');
     doc.font('Helvetica').fontSize(9).text(`LGPD arts. 9º, 18 II e V e 19 — protocolo ${report.protocol} — gerado em ${report.generatedAt}`);
@@ -200,13 +202,13 @@ export function renderAccessReportPdf(report: AccessReport): Promise<Buffer> {
       doc.font('Helvetica-Oblique').fontSize(8).text(`Origem: ${section.source}. Base legal: ${section.legalBasis}.`).font('Helvetica').fontSize(8);
       if (section.rows.length === 0) doc.text('Nenhum registro.');
       for (const row of section.rows) {
-        doc.moveDown(0.2).text(`• ${Object.entries(row).filter(([, v]) => v !== null && v !== '').map(([k, v]) => `${k}${Object.entries(LABELS).find(([s]) => k.endsWith(s))?.[1] ?? ''}: ${cell(k, v)}`).join('; ')}`);
+        doc.moveDown(0.2).text(`• ${Object.entries(row).filter(([, v]) => v !== null && v !== '').map(([k, v]) => `${k}${k.endsWith('Cents') ? ' (R$)' : ''}: ${cell(k, v)}`).join('; ')}`);
       }
     }
     if (report.sharedWith.length) {
       doc.moveDown(0.8).font('Helvetica-Bold').fontSize(12).text('Com quem os dados são compartilhados').font('Helvetica').fontSize(8);
       for (const s of report.sharedWith) doc.text(`• ${s.recipient}: ${s.purpose}`);
     }
-    doc.moveDown().fontSize(7).text(`SHA-256 do JSON deste relatório: ${sha}. A versão JSON é a resposta de portabilidade (LGPD art. 18 V).`);
+    doc.moveDown().fontSize(7).text(`SHA-256 do JSON deste relatório: ${sha256}. A versão JSON é a resposta de portabilidade (LGPD art. 18 V).`);
   });
 }

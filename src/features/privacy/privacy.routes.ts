@@ -1,12 +1,12 @@
 import { actorOf, type ApiContext, type App } from '../../api/context.ts';
 import { z, zUuid } from '../../api/zod.ts';
 import { requirePermission, scopeOf } from '../auth/permissions.ts';
-import { generateAccessReport, renderAccessReportPdf } from './access-report.ts';
+import { accessReportJson, generateAccessReport, renderAccessReportPdf } from './access-report.ts';
 import {
   answerInput, answerRequest, createStaffRequest, deadlinesOutput, getPrivacyRequest, listPrivacyRequests, noteInput, privacyDeadlines, privacyRequestDetail,
   privacyRequestList, privacyRequestOutput, privacyRequestQuery, refuseInput, refuseRequest, staffRequestInput, startRequest, verifyIdentity,
 } from './requests.ts';
-import { buildRopa, ropaCsv } from './ropa.ts';
+import { buildRopa, controllerOf, ropaCsv } from './ropa.ts';
 
 const tags = ['privacidade (LGPD)'];
 const idParams = z.object({ requestId: zUuid });
@@ -59,12 +59,14 @@ export async function privacyRoutes(app: App, { db, config, today }: ApiContext)
   }, async (request, reply) => {
     const report = await generateAccessReport(db, actorOf(request), request.params.requestId, { config, today: today() });
     const fileName = `relatorio-lgpd-${report.protocol}`;
+    const { json, sha256 } = accessReportJson(report);
+    reply.header('x-content-sha256', sha256);
     if (request.query.format === 'pdf') {
       reply.header('content-disposition', `attachment; filename="${fileName}.pdf"`);
-      return reply.type('application/pdf').send(await renderAccessReportPdf(report));
+      return reply.type('application/pdf').send(await renderAccessReportPdf(report, sha256));
     }
     reply.header('content-disposition', `attachment; filename="${fileName}.json"`);
-    return reply.type('application/json; charset=utf-8').send(JSON.stringify(report, null, 2));
+    return reply.type('application/json; charset=utf-8').send(json);
   });
 
   app.get('/api/privacy/ropa', {
@@ -74,8 +76,7 @@ export async function privacyRoutes(app: App, { db, config, today }: ApiContext)
   }, async (request, reply) => {
     const actor = actorOf(request);
     requirePermission(actor, 'privacy.read');
-    const tenant = await db.scoped(scopeOf(actor), (tx) => tx.db.selectFrom('tenants').select(['name', 'document', 'dpo_name', 'dpo_email', 'dpo_phone']).where('id', '=', actor.tenantId).executeTakeFirstOrThrow());
-    const ropa = buildRopa({ config, retentionYears, controller: { name: tenant.name, document: tenant.document, dpo: { name: tenant.dpo_name, email: tenant.dpo_email, phone: tenant.dpo_phone } } });
+    const ropa = buildRopa({ config, retentionYears, controller: await db.scoped(scopeOf(actor), (tx) => controllerOf(tx, actor.tenantId)) });
     if (request.query.format === 'csv') {
       reply.header('content-disposition', 'attachment; filename="registro-de-tratamento.csv"');
       return reply.type('text/csv; charset=utf-8').send(ropaCsv(ropa));

@@ -1,5 +1,6 @@
 import { csvCell } from '../../shared/csv.ts';
 import type { Config } from '../../shared/config.ts';
+import type { Tx } from '../../store/database.ts';
 import { DEFAULT_RETENTION_YEARS } from '../../domain/privacy/erasure.ts';
 
 /**
@@ -70,10 +71,22 @@ export interface ProcessingActivity {
   code: string;
 }
 
+/** The controller (the agency) and its encarregado (DPO, LGPD art. 41), as the ROPA and the access report name them. */
+export interface Controller {
+  name: string;
+  document: string | null;
+  dpo: { name: string | null; email: string | null; phone: string | null };
+}
+
+export async function controllerOf(tx: Tx, tenantId: string): Promise<Controller> {
+  const t = await tx.db.selectFrom('tenants').select(['name', 'document', 'dpo_name', 'dpo_email', 'dpo_phone']).where('id', '=', tenantId).executeTakeFirstOrThrow();
+  return { name: t.name, document: t.document, dpo: { name: t.dpo_name, email: t.dpo_email, phone: t.dpo_phone } };
+}
+
 export interface Ropa {
   format: 'recupera.lgpd.ropa/1';
   generatedAt: string;
-  controller: { name: string; document: string | null; dpo: { name: string | null; email: string | null; phone: string | null } };
+  controller: Controller;
   retentionYears: number;
   activities: ProcessingActivity[];
   processors: Processor[];
