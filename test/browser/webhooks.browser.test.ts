@@ -60,6 +60,12 @@ describe('Integrações → Webhooks', () => {
     await page.getByRole('status').filter({ hasText: 'Reenvio agendado' }).waitFor();
     await log.getByText('Pendente (reenvio)').waitFor();
     await expectAccessible(page, 'webhooks com o registro de entregas');
+
+    // deleting (the API answers 204, no body) says so and takes the row off the list
+    page.once('dialog', (dialog) => void dialog.accept());
+    await page.getByRole('button', { name: `Excluir ${url}` }).click();
+    await page.getByRole('status').filter({ hasText: 'Assinatura excluída.' }).waitFor();
+    await page.getByRole('table', { name: 'Sistemas que recebem eventos' }).getByText('Nenhuma assinatura.').waitFor();
     expect(errors).toEqual([]);
   });
 });

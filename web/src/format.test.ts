@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { brl, cpfCnpj, dateBR, maskDocument, parseBrl, percent } from './format.ts';
+import { brl, centsToInput, cpfCnpj, dateBR, maskDocument, parseBrl, percent } from './format.ts';
 
 describe('pt-BR formats', () => {
   it('formats centavos as reais with integer arithmetic, matching Intl for every magnitude', () => {
@@ -21,6 +21,9 @@ describe('pt-BR formats', () => {
     expect(parseBrl('1234')).toBe(123400);
     for (const bad of ['', 'abc', '1,234', '12.34.5', '1,2,3', '-1']) expect(parseBrl(bad), bad).toBeNull();
     for (const cents of [0, 7, 123456, 99999999999]) expect(parseBrl(brl(cents))).toBe(cents);
+    // what a form field shows back: no currency sign, read back to the same centavos
+    expect(centsToInput(5000)).toBe('50,00');
+    for (const cents of [0, 7, 123456, 99999999999]) expect(parseBrl(centsToInput(cents))).toBe(cents);
   });
 
   it('shows dates, rates and documents the Brazilian way', () => {

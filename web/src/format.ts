@@ -14,6 +14,11 @@ export function brl(cents: number | null | undefined): string {
   return `${cents < 0 ? '−' : ''}R$ ${grouped},${String(centavos).padStart(2, '0')}`;
 }
 
+/** Centavos as the user types them back into a field: 5000 → "50,00" (parseBrl reads it back). */
+export function centsToInput(cents: number): string {
+  return brl(cents).replace('R$ ', '');
+}
+
 /** "1.234,56", "1234,5", "R$ 10" or "10.50" (a dot followed by 1–2 digits at the end is read as decimal) → centavos; null when not an amount. */
 export function parseBrl(text: string): number | null {
   let s = text.trim().replace(/^R\$\s*/i, '').replace(/\s/g, '');

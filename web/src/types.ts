@@ -211,3 +211,29 @@ export interface Dashboard {
   collectors: Array<{ rank: number; userId: string; name: string; team: string | null; receivedCents: number; agreements: number; agreedCents: number; casesWorked: number; rightPartyContactRate: Rate; promiseRate: Rate; promiseKeptRate: Rate }> | null;
 }
 
+
+/** A creditor as pickers and tables name it. */
+export interface CreditorRef {
+  id: string;
+  legalName: string;
+}
+
+/** A refused row of an import (line, field, value, reason in pt-BR). */
+export interface ImportError {
+  line: number;
+  field: string;
+  value: string | null;
+  reason: string;
+}
+
+/** What an import did, as the importer reports it (upload, ERP pull). */
+export interface ImportCounts {
+  totalRows: number;
+  createdRows: number;
+  updatedRows: number;
+  unchangedRows: number;
+  rejectedRows: number;
+  settledRows: number;
+  errorCount: number;
+  errors: ImportError[];
+}

@@ -1,5 +1,6 @@
-import { useId, type ReactNode } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { downloadCsv, type CsvValue } from '../csv.ts';
+import type { CreditorRef } from '../types.ts';
 
 export function Page({ title, actions, children }: { title: string; actions?: ReactNode; children: ReactNode }) {
   return (
@@ -165,7 +166,7 @@ export function Success({ message }: { message: ReactNode }) {
 }
 
 /** A creditor picker; `empty` adds a first option with no creditor ("escolha…", "Todos os credores"). */
-export function CreditorOptions({ creditors, empty }: { creditors: ReadonlyArray<{ id: string; legalName: string }>; empty?: string }) {
+export function CreditorOptions({ creditors, empty }: { creditors: ReadonlyArray<CreditorRef>; empty?: string }) {
   return (
     <>
       {empty !== undefined && <option value="">{empty}</option>}
@@ -175,5 +176,38 @@ export function CreditorOptions({ creditors, empty }: { creditors: ReadonlyArray
         </option>
       ))}
     </>
+  );
+}
+
+/**
+ * A secret shown once (a webhook secret, an API key): the value selectable, a copy button, and
+ * "Já guardei" to dismiss it. Only its hash stays on the server.
+ */
+export function ShownOnce({ title, children, value, dismissLabel, onDismiss, testId }: { title: string; children: ReactNode; value: string; dismissLabel: string; onDismiss: () => void; testId?: string }) {
+  const [copied, setCopied] = useState<string | null>(null);
+  const copy = async () => {
+    try {
+      await navigator.clipboard.writeText(value);
+      setCopied('Copiado para a área de transferência.');
+    } catch {
+      setCopied('Não foi possível copiar automaticamente: selecione o texto e copie (Ctrl+C).');
+    }
+  };
+  return (
+    <div className="card" aria-label={title} role="region">
+      <p role="alert">{children}</p>
+      <p>
+        <code data-testid={testId} style={{ wordBreak: 'break-all', userSelect: 'all' }}>{value}</code>
+      </p>
+      <span className="actions">
+        <button type="button" className="button" onClick={() => void copy()}>
+          Copiar
+        </button>
+        <button type="button" className="button ghost-dark" onClick={onDismiss}>
+          {dismissLabel}
+        </button>
+      </span>
+      <Success message={copied} />
+    </div>
   );
 }

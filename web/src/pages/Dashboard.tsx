@@ -6,7 +6,7 @@ import { csvMoney } from '../csv.ts';
 import { brl, count, dateBR, percent } from '../format.ts';
 import { useLoad } from '../hooks.ts';
 import { useSession } from '../session.tsx';
-import type { Dashboard, Page as ApiPage, Rate } from '../types.ts';
+import type { CreditorRef, Dashboard, Page as ApiPage, Rate } from '../types.ts';
 
 /** Axis ticks: whole reais, compact ("R$ 12 mil"), from integer centavos (the remainder is dropped, never a float). */
 function axisBrl(cents: number): string {
@@ -22,7 +22,7 @@ const COLORS = { bar: '#0b5d4b', second: '#0b4f8a', third: '#a35a00' };
 export function DashboardPage() {
   const { me } = useSession();
   const [filters, setFilters] = useState({ creditorId: '', portfolioId: '', segment: '', from: '', to: '', granularity: 'month' });
-  const creditors = useLoad(() => api.get<ApiPage<{ id: string; legalName: string }>>('/api/creditors'), []);
+  const creditors = useLoad(() => api.get<ApiPage<CreditorRef>>('/api/creditors'), []);
   const portfolios = useLoad(() => api.get<ApiPage<{ id: string; name: string; creditorId: string }>>('/api/portfolios'), []);
   const segments = useLoad(() => (me?.creditorId ? Promise.resolve({ items: [] }) : api.get<ApiPage<{ name: string }>>('/api/segments').catch(() => ({ items: [] }))), []);
   const data = useLoad(() => api.get<Dashboard>('/api/dashboard', filters), [JSON.stringify(filters)]);

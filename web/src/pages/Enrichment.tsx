@@ -1,10 +1,10 @@
-import { useEffect, useState, type FormEvent } from 'react';
+import { useState, type FormEvent } from 'react';
 import { Link } from 'react-router';
-import { api, ApiError } from '../api.ts';
+import { api } from '../api.ts';
 import { csvMoney } from '../csv.ts';
 import { Badge, Card, DataTable, ErrorBox, Field, Loading, Page, Stat, Success } from '../components/ui.tsx';
-import { brl, count, dateBR, dateTimeBR, maskDocument, parseBrl } from '../format.ts';
-import { useLoad } from '../hooks.ts';
+import { brl, centsToInput, count, dateBR, dateTimeBR, maskDocument, parseBrl } from '../format.ts';
+import { useAction, useLoad } from '../hooks.ts';
 import { ENRICHMENT_OUTCOME, label } from '../labels.ts';
 import { useSession } from '../session.tsx';
 
@@ -61,10 +61,7 @@ export function EnrichmentPage() {
   const { can } = useSession();
   const [offset, setOffset] = useState(0);
   const log = useLoad(() => api.get<LookupPage>('/api/enrichment/lookups', { limit: PAGE, offset }), [offset]);
-  const [budget, setBudget] = useState<Budget | null>(null);
-  useEffect(() => {
-    if (log.data) setBudget(log.data.today);
-  }, [log.data]);
+  const budget = log.data?.today;
 
   return (
     <Page title="Integrações: enriquecimento">
@@ -73,7 +70,7 @@ export function EnrichmentPage() {
         respeitam o orçamento diário da assessoria.
       </p>
       <ErrorBox error={log.error} />
-      {!budget ? <Loading /> : <BudgetCard budget={budget} editable={can('enrichment.configure')} onSaved={(b) => setBudget(b)} />}
+      {!budget ? <Loading /> : <BudgetCard budget={budget} editable={can('enrichment.configure')} onSaved={log.reload} />}
       <Card title="Registro de consultas">
         {!log.data ? (
           <Loading />
@@ -124,45 +121,27 @@ export function EnrichmentPage() {
   );
 }
 
-/** "R$ 50,00" → "50,00": the amount as the user types it back. */
-const typed = (cents: number) => brl(cents).replace(/^R\$\s*/, '');
-
-function BudgetCard({ budget, editable, onSaved }: { budget: Budget; editable: boolean; onSaved: (b: Budget) => void }) {
-  const [amount, setAmount] = useState(typed(budget.budgetCents));
+function BudgetCard({ budget, editable, onSaved }: { budget: Budget; editable: boolean; onSaved: () => void }) {
+  const [amount, setAmount] = useState(centsToInput(budget.budgetCents));
   const [lookups, setLookups] = useState(String(budget.maxLookups));
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [done, setDone] = useState<string | null>(null);
+  const action = useAction();
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    setDone(null);
+    action.setError(null);
+    action.setDone(null);
     const cents = parseBrl(amount);
     const max = /^\d{1,7}$/.test(lookups.trim()) ? Number(lookups.trim()) : null;
     const local: Record<string, string> = {};
     if (cents === null) local.dailyBudgetCents = 'Valor inválido: use reais e centavos, por exemplo 50,00.';
     if (max === null || max > 1_000_000) local.dailyMaxLookups = 'Informe um número inteiro de 0 a 1.000.000.';
-    setFieldErrors(local);
+    action.setFieldErrors(local);
     if (cents === null || max === null || max > 1_000_000) return;
-    setBusy(true);
-    try {
-      const saved = await api.put<Budget>('/api/enrichment/budget', { dailyBudgetCents: cents, dailyMaxLookups: max });
-      onSaved(saved);
-      setAmount(typed(saved.budgetCents));
-      setLookups(String(saved.maxLookups));
-      setDone(`Orçamento diário salvo: ${brl(saved.budgetCents)} e ${count(saved.maxLookups)} consultas pagas.`);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      if (e instanceof ApiError) {
-        const fields: Record<string, string> = {};
-        for (const p of e.errors ?? []) if (p.field) fields[p.field] = p.message;
-        if (e.field) fields[e.field] ??= e.message;
-        setFieldErrors(fields);
-      }
-    } finally {
-      setBusy(false);
+    const r = await action.perform(() => api.put<Budget>('/api/enrichment/budget', { dailyBudgetCents: cents, dailyMaxLookups: max }), { then: onSaved });
+    if (r.ok) {
+      setAmount(centsToInput(r.value.budgetCents));
+      setLookups(String(r.value.maxLookups));
+      action.setDone(`Orçamento diário salvo: ${brl(r.value.budgetCents)} e ${count(r.value.maxLookups)} consultas pagas.`);
     }
   };
 
@@ -175,19 +154,19 @@ function BudgetCard({ budget, editable, onSaved }: { budget: Budget; editable: b
       </div>
       {editable ? (
         <form onSubmit={submit} aria-label="Orçamento diário">
-          <ErrorBox error={error} />
+          <ErrorBox error={action.error} />
           <div className="inline-form wrap">
-            <Field label="Orçamento diário (R$)" hint="Em consultas pagas; o cache é gratuito." error={fieldErrors.dailyBudgetCents ?? null}>
+            <Field label="Orçamento diário (R$)" hint="Em consultas pagas; o cache é gratuito." error={action.fieldErrors.dailyBudgetCents ?? null}>
               {(id, d) => <input id={id} aria-describedby={d} inputMode="decimal" required value={amount} onChange={(e) => setAmount(e.target.value)} />}
             </Field>
-            <Field label="Consultas pagas por dia" error={fieldErrors.dailyMaxLookups ?? null}>
+            <Field label="Consultas pagas por dia" error={action.fieldErrors.dailyMaxLookups ?? null}>
               {(id, d) => <input id={id} aria-describedby={d} inputMode="numeric" required value={lookups} onChange={(e) => setLookups(e.target.value)} />}
             </Field>
-            <button type="submit" className="button primary" disabled={busy}>
+            <button type="submit" className="button primary" disabled={action.busy}>
               Salvar orçamento
             </button>
           </div>
-          <Success message={done} />
+          <Success message={action.done} />
         </form>
       ) : (
         <p className="muted">Só o administrador altera o orçamento (permissão enrichment.configure).</p>

@@ -1,11 +1,12 @@
 import { useState, type FormEvent } from 'react';
-import { api, ApiError } from '../api.ts';
-import { Badge, Card, CreditorOptions, DataTable, ErrorBox, Field, Loading, Page, Success } from '../components/ui.tsx';
+import { api } from '../api.ts';
+import { Badge, Card, CreditorOptions, DataTable, ErrorBox, Field, Loading, Page, ShownOnce, Success } from '../components/ui.tsx';
 import { count, dateBR, dateTimeBR } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { ERP_OUTCOME, label, ROLE } from '../labels.ts';
 import { useSession } from '../session.tsx';
-import type { Page as ApiPage } from '../types.ts';
+import { ImportErrorsTable } from '../components/ImportErrorsTable.tsx';
+import type { Page as ApiPage, CreditorRef, ImportCounts, ImportError } from '../types.ts';
 
 /**
  * Integrações → ERP: the scheduled pulls of the creditors' exports (folder or HTTP URL), "Executar
@@ -45,12 +46,6 @@ interface Pull {
   startedAt: string;
   finishedAt: string;
 }
-interface ImportError {
-  line: number;
-  field: string;
-  value: string | null;
-  reason: string;
-}
 interface PullResult {
   sourceId: string;
   outcome: string;
@@ -61,21 +56,8 @@ interface PullResult {
     outcome: string;
     importId: string | null;
     message: string | null;
-    report: {
-      totalRows: number;
-      createdRows: number;
-      updatedRows: number;
-      unchangedRows: number;
-      rejectedRows: number;
-      settledRows: number;
-      errorCount: number;
-      errors: ImportError[];
-    } | null;
+    report: ImportCounts | null;
   }>;
-}
-interface Creditor {
-  id: string;
-  legalName: string;
 }
 interface Portfolio {
   id: string;
@@ -110,15 +92,6 @@ function OutcomeBadge({ outcome }: { outcome: string | null }) {
   return <Badge tone={TONE[outcome] ?? 'neutral'}>{label(ERP_OUTCOME, outcome)}</Badge>;
 }
 
-/** The field → message pairs of a problem+json answer, for showing each next to its field. */
-function fieldErrorsOf(error: unknown): Record<string, string> {
-  if (!(error instanceof ApiError)) return {};
-  const out: Record<string, string> = {};
-  for (const p of error.errors ?? []) if (p.field && !out[p.field]) out[p.field] = p.message;
-  if (error.field && !out[error.field]) out[error.field] = error.message;
-  return out;
-}
-
 function scheduleText(s: Source): string {
   if (s.intervalMinutes) return s.intervalMinutes % 60 === 0 ? `a cada ${s.intervalMinutes / 60} h` : `a cada ${s.intervalMinutes} min`;
   return s.cron ? `cron ${s.cron}` : '—';
@@ -134,38 +107,27 @@ function bytesText(bytes: number | null): string {
 export function ErpPage() {
   const { can } = useSession();
   const sources = useLoad(() => api.get<Source[]>('/api/erp/sources'), []);
-  const creditors = useLoad(() => api.get<{ items: Creditor[] }>('/api/creditors'), []);
+  const creditors = useLoad(() => api.get<{ items: CreditorRef[] }>('/api/creditors'), []);
   const portfolios = useLoad(() => api.get<ApiPage<Portfolio>>('/api/portfolios', { limit: 200 }), []);
   const [selected, setSelected] = useState('');
-  const [pullsTick, setPullsTick] = useState(0);
   const shownSource = selected || sources.data?.[0]?.id || '';
-  const pulls = useLoad(() => (shownSource ? api.get<Pull[]>('/api/erp/pulls', { sourceId: shownSource, limit: 50 }) : Promise.resolve([])), [shownSource, pullsTick]);
+  const pulls = useLoad(() => (shownSource ? api.get<Pull[]>('/api/erp/pulls', { sourceId: shownSource, limit: 50 }) : Promise.resolve([])), [shownSource]);
   const [result, setResult] = useState<{ source: Source; result: PullResult } | null>(null);
   const [errorsOf, setErrorsOf] = useState<{ importId: string; items: ImportError[]; hasMore: boolean } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   const creditorName = new Map(creditors.data?.items.map((c) => [c.id, c.legalName]) ?? []);
   const portfolioName = new Map(portfolios.data?.items.map((p) => [p.id, p.name]) ?? []);
   const sourceName = new Map(sources.data?.map((s) => [s.id, s.name]) ?? []);
 
-  const act = async <T,>(work: () => Promise<T>, message: string | null): Promise<T | undefined> => {
-    setDone(null);
-    const r = await action.run(work);
-    if (r !== undefined) {
-      setDone(message);
-      sources.reload();
-      setPullsTick((t) => t + 1);
-    }
-    return r;
-  };
+  const reloadBoth = () => (sources.reload(), pulls.reload());
 
   const run = async (s: Source) => {
     setResult(null);
     setErrorsOf(null);
-    const r = await act(() => api.post<PullResult>(`/api/erp/sources/${s.id}/run`), null);
-    if (r) {
+    const r = await action.perform(() => api.post<PullResult>(`/api/erp/sources/${s.id}/run`), { then: reloadBoth });
+    if (r.ok) {
       setSelected(s.id);
-      setResult({ source: s, result: r });
+      setResult({ source: s, result: r.value });
     }
   };
 
@@ -181,7 +143,7 @@ export function ErpPage() {
         As duas vias passam pelo importador: mesmas regras, mesmas mensagens. O ERP se autentica com a chave de API de um usuário de integração (perfil Supervisor).
       </p>
       <ErrorBox error={sources.error ?? creditors.error ?? portfolios.error ?? action.error} />
-      <Success message={done} />
+      <Success message={action.done} />
       <Card title="Fontes de busca agendada">
         {!sources.data ? (
           <Loading />
@@ -232,13 +194,13 @@ export function ErpPage() {
                     <button type="button" className="link-button" disabled={action.busy} aria-label={`Ver buscas de ${s.name}`} onClick={() => (setSelected(s.id), setErrorsOf(null))}>
                       Ver buscas
                     </button>{' '}
-                    <button type="button" className="link-button" disabled={action.busy} aria-label={`${s.active ? 'Desativar' : 'Ativar'} ${s.name}`} onClick={() => void act(() => api.patch(`/api/erp/sources/${s.id}`, { active: !s.active }), s.active ? 'Fonte desativada: não será mais buscada.' : 'Fonte ativada.')}>
+                    <button type="button" className="link-button" disabled={action.busy} aria-label={`${s.active ? 'Desativar' : 'Ativar'} ${s.name}`} onClick={() => void action.perform(() => api.patch(`/api/erp/sources/${s.id}`, { active: !s.active }), { message: s.active ? 'Fonte desativada: não será mais buscada.' : 'Fonte ativada.', then: sources.reload })}>
                       {s.active ? 'Desativar' : 'Ativar'}
                     </button>{' '}
                     <button type="button" className="link-button" disabled={action.busy} aria-label={`Excluir ${s.name}`} onClick={() => {
                       if (window.confirm(`Excluir a fonte ${s.name}? O registro de buscas vai junto; as importações feitas ficam.`)) {
                         if (selected === s.id) setSelected('');
-                        void act(() => api.delete(`/api/erp/sources/${s.id}`), 'Fonte excluída.');
+                        void action.perform(() => api.delete(`/api/erp/sources/${s.id}`), { message: 'Fonte excluída.', then: reloadBoth });
                       }
                     }}>
                       Excluir
@@ -256,7 +218,7 @@ export function ErpPage() {
 
       {creditors.data && portfolios.data && (
         <NewSource creditors={creditors.data.items} portfolios={portfolios.data.items} onCreated={(s) => {
-          setDone(`Fonte ${s.name} criada: a primeira busca sai em até 1 minuto, ou use "Executar agora".`);
+          action.setDone(`Fonte ${s.name} criada: a primeira busca sai em até 1 minuto, ou use "Executar agora".`);
           setSelected(s.id);
           sources.reload();
         }} />
@@ -308,7 +270,7 @@ export function ErpPage() {
           />
         )}
         {errorsOf && (
-          <ImportErrors
+          <ImportErrorsTable
             caption={errorsOf.items.length === 0 ? 'Nenhuma linha recusada nesta importação' : `Linhas recusadas${errorsOf.hasMore ? ' (as 100 primeiras)' : ''}`}
             errors={errorsOf.items}
             csvName={`erros-${errorsOf.importId}`}
@@ -327,23 +289,6 @@ export function ErpPage() {
   );
 }
 
-function ImportErrors({ caption, errors, csvName }: { caption: string; errors: ImportError[]; csvName?: string }) {
-  return (
-    <DataTable
-      caption={caption}
-      {...(csvName ? { csvName } : {})}
-      rowKey={(e, i) => `${e.line}-${e.field}-${i}`}
-      rows={errors}
-      empty="Nenhuma linha recusada."
-      columns={[
-        { header: 'Linha', cell: (e) => e.line, numeric: true },
-        { header: 'Campo', cell: (e) => e.field },
-        { header: 'Valor', cell: (e) => e.value ?? '—' },
-        { header: 'Motivo', cell: (e) => e.reason },
-      ]}
-    />
-  );
-}
 
 function RunResult({ source, result }: { source: Source; result: PullResult }) {
   return (
@@ -371,7 +316,7 @@ function RunResult({ source, result }: { source: Source; result: PullResult }) {
       )}
       {result.files.map((f) =>
         f.report && f.report.errors.length > 0 ? (
-          <ImportErrors
+          <ImportErrorsTable
             key={f.fileName}
             caption={`Linhas recusadas de ${f.fileName}${f.report.errorCount > f.report.errors.length ? ` (${f.report.errors.length} de ${f.report.errorCount})` : ''}`}
             errors={f.report.errors}
@@ -397,7 +342,7 @@ function parseHeaders(text: string): { headers: Record<string, string> } | { err
   return { headers };
 }
 
-function NewSource({ creditors, portfolios, onCreated }: { creditors: Creditor[]; portfolios: Portfolio[]; onCreated: (s: Source) => void }) {
+function NewSource({ creditors, portfolios, onCreated }: { creditors: CreditorRef[]; portfolios: Portfolio[]; onCreated: (s: Source) => void }) {
   const tenantSlug = useSession().me?.tenantSlug ?? '<assessoria>';
   const [name, setName] = useState('');
   const [creditorId, setCreditorId] = useState('');
@@ -414,24 +359,20 @@ function NewSource({ creditors, portfolios, onCreated }: { creditors: Creditor[]
   const [headers, setHeaders] = useState('');
   const [allOrNothing, setAllOrNothing] = useState(true);
   const [snapshot, setSnapshot] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
+  const action = useAction();
   const creditorPortfolios = portfolios.filter((p) => p.creditorId === creditorId);
-  const fe = (...keys: string[]) => keys.map((k) => fieldErrors[k]).find(Boolean) ?? null;
+  const fe = (...keys: string[]) => keys.map((k) => action.fieldErrors[k]).find(Boolean) ?? null;
 
   const submit = async (event: FormEvent) => {
     event.preventDefault();
-    setError(null);
-    setFieldErrors({});
     const local: Record<string, string> = {};
     const minutes = Number(interval);
     if (scheduleKind === 'interval' && !(/^\d+$/.test(interval.trim()) && minutes >= 1)) local.intervalMinutes = 'Informe um número inteiro de minutos (1 ou mais).';
     const parsed = kind === 'http' ? parseHeaders(headers) : { headers: {} };
     if ('error' in parsed) local.httpHeaders = parsed.error;
     if (Object.keys(local).length > 0) {
-      setFieldErrors(local);
-      setError('Corrija os campos indicados.');
+      action.setFieldErrors(local);
+      action.setError('Corrija os campos indicados.');
       return;
     }
     const readerOptions = {
@@ -446,25 +387,19 @@ function NewSource({ creditors, portfolios, onCreated }: { creditors: Creditor[]
       ...(scheduleKind === 'interval' ? { intervalMinutes: minutes } : { cron: cron.trim() }),
       ...(kind === 'http' && 'headers' in parsed && Object.keys(parsed.headers).length ? { httpHeaders: parsed.headers } : {}),
     };
-    setBusy(true);
-    try {
-      const created = await api.post<Source>('/api/erp/sources', body);
+    const r = await action.perform(() => api.post<Source>('/api/erp/sources', body));
+    if (r.ok) {
       setName('');
       setLocation('');
       setHeaders('');
-      onCreated(created);
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setFieldErrors(fieldErrorsOf(e));
-    } finally {
-      setBusy(false);
+      onCreated(r.value);
     }
   };
 
   return (
     <Card title="Nova fonte">
       <form onSubmit={submit} aria-label="Nova fonte">
-        <ErrorBox error={error} />
+        <ErrorBox error={action.error} />
         <Field label="Nome da fonte" error={fe('name')}>
           {(id, d) => <input id={id} aria-describedby={d} required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />}
         </Field>
@@ -577,7 +512,7 @@ function NewSource({ creditors, portfolios, onCreated }: { creditors: Creditor[]
             </Field>
           )}
         </fieldset>
-        <button type="submit" className="button primary" disabled={busy}>
+        <button type="submit" className="button primary" disabled={action.busy}>
           Criar fonte
         </button>
       </form>
@@ -593,51 +528,19 @@ function ApiKeys() {
   const [name, setName] = useState('');
   const [expires, setExpires] = useState('');
   const [shown, setShown] = useState<{ name: string; key: string } | null>(null);
-  const [copied, setCopied] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const [fieldErrors, setFieldErrors] = useState<Record<string, string>>({});
-  const [error, setError] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
+  const action = useAction();
   const user = users.data?.items.find((u) => u.id === userId);
   const nowMs = Date.now();
-
-  const call = async <T,>(work: () => Promise<T>): Promise<T | undefined> => {
-    setBusy(true);
-    setError(null);
-    setFieldErrors({});
-    setDone(null);
-    try {
-      return await work();
-    } catch (e) {
-      setError(e instanceof Error ? e.message : String(e));
-      setFieldErrors(fieldErrorsOf(e));
-      return undefined;
-    } finally {
-      setBusy(false);
-    }
-  };
 
   const create = async (event: FormEvent) => {
     event.preventDefault();
     setShown(null);
-    setCopied(null);
     // the end of the chosen day in Brasília
-    const r = await call(() => api.post<ApiKey & { key: string }>(`/api/users/${userId}/api-keys`, { name: name.trim(), ...(expires ? { expiresAt: `${expires}T23:59:59-03:00` } : {}) }));
-    if (r) {
-      setShown({ name: r.name, key: r.key });
+    const r = await action.perform(() => api.post<ApiKey & { key: string }>(`/api/users/${userId}/api-keys`, { name: name.trim(), ...(expires ? { expiresAt: `${expires}T23:59:59-03:00` } : {}) }), { then: keys.reload });
+    if (r.ok) {
+      setShown({ name: r.value.name, key: r.value.key });
       setName('');
       setExpires('');
-      keys.reload();
-    }
-  };
-
-  const copy = async () => {
-    if (!shown) return;
-    try {
-      await navigator.clipboard.writeText(shown.key);
-      setCopied('Chave copiada para a área de transferência.');
-    } catch {
-      setCopied('Não foi possível copiar automaticamente: selecione a chave e copie (Ctrl+C).');
     }
   };
 
@@ -647,14 +550,14 @@ function ApiKeys() {
         O ERP se autentica com a chave de um usuário criado para a integração, enviada como <code>Authorization: Bearer rk_…</code>. A chave só vale para as rotas de integração ERP (erp.sync), dentro
         do que o perfil do usuário permite: use um usuário com perfil Supervisor. Tudo o que o ERP faz fica registrado em nome desse usuário; emitir e revogar chaves fica no registro de auditoria.
       </p>
-      <ErrorBox error={users.error ?? keys.error ?? error} />
-      <Success message={done} />
+      <ErrorBox error={users.error ?? keys.error ?? action.error} />
+      <Success message={action.done} />
       {!users.data ? (
         <Loading />
       ) : (
         <Field label="Usuário da integração">
           {(id) => (
-            <select id={id} value={userId} onChange={(e) => (setUserId(e.target.value), setShown(null), setDone(null))}>
+            <select id={id} value={userId} onChange={(e) => (setUserId(e.target.value), setShown(null), action.setDone(null))}>
               <option value="">Escolha o usuário…</option>
               {users.data!.items.filter((u) => u.active).map((u) => (
                 <option key={u.id} value={u.id}>
@@ -666,23 +569,9 @@ function ApiKeys() {
         </Field>
       )}
       {shown && (
-        <div className="card" aria-label="Chave de API criada" role="region">
-          <p role="alert">
-            Copie agora a chave <strong>{shown.name}</strong>: ela não será mostrada de novo (só o SHA-256 fica guardado).
-          </p>
-          <p>
-            <code data-testid="api-key" style={{ wordBreak: 'break-all', userSelect: 'all' }}>{shown.key}</code>
-          </p>
-          <span className="actions">
-            <button type="button" className="button" onClick={() => void copy()}>
-              Copiar chave
-            </button>
-            <button type="button" className="button ghost-dark" onClick={() => (setShown(null), setCopied(null))}>
-              Já guardei a chave
-            </button>
-          </span>
-          <Success message={copied} />
-        </div>
+        <ShownOnce title="Chave de API criada" value={shown.key} testId="api-key" dismissLabel="Já guardei a chave" onDismiss={() => setShown(null)}>
+          Copie agora a chave <strong>{shown.name}</strong>: ela não será mostrada de novo (só o SHA-256 fica guardado).
+        </ShownOnce>
       )}
       {userId && (
         <>
@@ -719,13 +608,9 @@ function ApiKeys() {
                     k.revokedAt ? (
                       '—'
                     ) : (
-                      <button type="button" className="link-button" disabled={busy} aria-label={`Revogar a chave ${k.name} (${k.prefix}…)`} onClick={async () => {
+                      <button type="button" className="link-button" disabled={action.busy} aria-label={`Revogar a chave ${k.name} (${k.prefix}…)`} onClick={async () => {
                         if (!window.confirm(`Revogar a chave ${k.name}? O sistema que a usa deixa de ter acesso na hora.`)) return;
-                        const r = await call(() => api.delete<ApiKey>(`/api/users/${userId}/api-keys/${k.id}`));
-                        if (r) {
-                          setDone(`Chave ${k.name} revogada.`);
-                          keys.reload();
-                        }
+                        await action.perform(() => api.delete<ApiKey>(`/api/users/${userId}/api-keys/${k.id}`), { message: `Chave ${k.name} revogada.`, then: keys.reload });
                       }}>
                         Revogar
                       </button>
@@ -737,13 +622,13 @@ function ApiKeys() {
           )}
           <form onSubmit={create} aria-label="Nova chave de API">
             <div className="inline-form wrap">
-              <Field label="Nome da chave" hint='Para que serve (por exemplo "ERP Protheus").' error={fieldErrors.name ?? null}>
+              <Field label="Nome da chave" hint='Para que serve (por exemplo "ERP Protheus").' error={action.fieldErrors.name ?? null}>
                 {(id, d) => <input id={id} aria-describedby={d} required maxLength={120} value={name} onChange={(e) => setName(e.target.value)} />}
               </Field>
-              <Field label="Expira em (opcional)" hint="Sem data, não expira: revogue quando não for mais usada." error={fieldErrors.expiresAt ?? null}>
+              <Field label="Expira em (opcional)" hint="Sem data, não expira: revogue quando não for mais usada." error={action.fieldErrors.expiresAt ?? null}>
                 {(id, d) => <input id={id} aria-describedby={d} type="date" value={expires} onChange={(e) => setExpires(e.target.value)} />}
               </Field>
-              <button type="submit" className="button primary" disabled={busy}>
+              <button type="submit" className="button primary" disabled={action.busy}>
                 Criar chave
               </button>
             </div>

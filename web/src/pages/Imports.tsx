@@ -6,7 +6,8 @@ import { brl, count, dateTimeBR } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { IMPORT_STATUS, label } from '../labels.ts';
 import { useSession } from '../session.tsx';
-import type { Page as ApiPage } from '../types.ts';
+import { ImportErrorsTable } from '../components/ImportErrorsTable.tsx';
+import type { Page as ApiPage, CreditorRef, ImportCounts } from '../types.ts';
 
 interface Portfolio {
   id: string;
@@ -16,22 +17,10 @@ interface Portfolio {
   openDebts: number;
   openAmountCents: number;
 }
-interface Creditor {
-  id: string;
-  legalName: string;
-}
-interface ImportReport {
+interface ImportReport extends ImportCounts {
   importId: string;
   status: string;
   fileName: string;
-  totalRows: number;
-  createdRows: number;
-  updatedRows: number;
-  unchangedRows: number;
-  rejectedRows: number;
-  settledRows: number;
-  errorCount: number;
-  errors: Array<{ line: number; field: string; value: string | null; reason: string }>;
 }
 interface ImportRow {
   id: string;
@@ -46,7 +35,7 @@ interface ImportRow {
 
 export function ImportsPage() {
   const { can } = useSession();
-  const creditors = useLoad(() => api.get<ApiPage<Creditor>>('/api/creditors'), []);
+  const creditors = useLoad(() => api.get<ApiPage<CreditorRef>>('/api/creditors'), []);
   const portfolios = useLoad(() => api.get<ApiPage<Portfolio>>('/api/portfolios'), []);
   const imports = useLoad(() => (can('imports.read') ? api.get<ApiPage<ImportRow>>('/api/imports', { limit: 20 }) : Promise.resolve({ items: [] })), []);
   const creditorName = new Map(creditors.data?.items.map((c) => [c.id, c.legalName]) ?? []);
@@ -164,18 +153,7 @@ function ImportResult({ report }: { report: ImportReport }) {
         {report.settledRows ? `, ${count(report.settledRows)} baixada(s) pela fotografia` : ''}.
       </p>
       {report.errorCount > 0 && (
-        <DataTable
-          caption={`Linhas recusadas (${report.errorCount})`}
-          csvName={`erros-${report.fileName}`}
-          rowKey={(e, i) => `${e.line}-${e.field}-${i}`}
-          rows={report.errors}
-          columns={[
-            { header: 'Linha', cell: (e) => e.line, numeric: true },
-            { header: 'Campo', cell: (e) => e.field },
-            { header: 'Valor', cell: (e) => e.value ?? '' },
-            { header: 'Motivo', cell: (e) => e.reason },
-          ]}
-        />
+        <ImportErrorsTable caption={`Linhas recusadas (${report.errorCount})`} csvName={`erros-${report.fileName}`} errors={report.errors} />
       )}
       {report.errorCount > report.errors.length && (
         <p>

@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { api } from '../api.ts';
 import { Card, ErrorBox, Field, Loading, Page, Success } from '../components/ui.tsx';
-import { brl, fractionToPercentInput, parseBrl, percentInputToFraction } from '../format.ts';
+import { centsToInput, fractionToPercentInput, parseBrl, percentInputToFraction } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { useSession } from '../session.tsx';
 import type { Page as ApiPage } from '../types.ts';
@@ -59,7 +59,7 @@ function toDraft(p: Policy, portfolioId: string): Draft {
     bands: bands.map((b) => ({ minDaysPastDue: String(b.minDaysPastDue), maxDiscount: Object.fromEntries(COMPONENTS.map(([k]) => [k, pct(b.maxDiscount[k])])) as Record<Component, string> })),
     installmentDiscountShare: pct(installmentDiscountShare),
     maxInstallments: String(maxInstallments),
-    minInstallment: brl(minInstallmentCents).replace('R$ ', ''),
+    minInstallment: centsToInput(minInstallmentCents),
     minDownPaymentRate: pct(minDownPaymentRate),
     monthlyRate: pct(monthlyRate),
     validityDays: String(validityDays),

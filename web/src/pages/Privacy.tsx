@@ -96,23 +96,16 @@ function RequestDetail({ id, write, onChange }: { id: string; write: boolean; on
   const [note, setNote] = useState('');
   const [answer, setAnswer] = useState('');
   const [reason, setReason] = useState<string | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const d = detail.data;
-  const act = async (path: string, body: unknown, message: string) => {
-    setDone(null);
-    if ((await action.run(() => api.post(`/api/privacy-requests/${id}/${path}`, body))) !== undefined) {
-      setDone(message);
-      detail.reload();
-      onChange();
-    }
-  };
+  const act = (path: string, body: unknown, message: string) =>
+    action.perform(() => api.post(`/api/privacy-requests/${id}/${path}`, body), { message, then: () => (detail.reload(), onChange()) });
   if (!d) return <Card title="Solicitação">{detail.error ? <ErrorBox error={detail.error} /> : <Loading />}</Card>;
   const open = d.status === 'received' || d.status === 'in_progress';
   const refusal = reason ?? (d.erasure?.decision === 'refuse' ? d.erasure.answer : '');
   return (
     <Card title={`Solicitação ${d.protocol} — ${d.kindLabel}`}>
       <ErrorBox error={action.error} />
-      <Success message={done} />
+      <Success message={action.done} />
       <p>
         {d.name}, {cpfCnpj(d.document)} — {d.email ?? d.phone} — canal {d.channel === 'portal' ? 'portal' : 'equipe'} — <Deadline r={d} /> — {STATUS[d.status]}
       </p>

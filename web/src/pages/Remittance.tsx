@@ -6,7 +6,7 @@ import { csvMoney } from '../csv.ts';
 import { brl, dateBR, dateTimeBR, fractionToPercentInput, parseBrl, percent, percentInputToFraction } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { useSession } from '../session.tsx';
-import type { Page as ApiPage } from '../types.ts';
+import type { Page as ApiPage, CreditorRef } from '../types.ts';
 
 /** The "Repasses" screens: monthly statements per creditor (prestação de contas) and, for supervisors, the commission rules. */
 
@@ -90,7 +90,7 @@ export function RemittancePage() {
   const navigate = useNavigate();
   const [creditorId, setCreditorId] = useState('');
   const [month, setMonth] = useState('');
-  const creditors = useLoad(() => api.get<ApiPage<{ id: string; legalName: string }>>('/api/creditors'), []);
+  const creditors = useLoad(() => api.get<ApiPage<CreditorRef>>('/api/creditors'), []);
   const list = useLoad(() => api.get<{ items: StatementSummary[] }>('/api/remittance/statements', { creditorId, month }), [creditorId, month]);
   const [newMonth, setNewMonth] = useState(previousMonth());
   const [newCreditor, setNewCreditor] = useState('');
@@ -301,7 +301,7 @@ function bandsText(rule: CommissionRule): string {
   return rule.bands.map((b) => `${rule.basis === 'amount_recovered' ? brl(b.from) : b.from}: ${fractionToPercentInput(b.rate)}%`).join('; ');
 }
 
-function CommissionRulesEditor({ creditors }: { creditors: Array<{ id: string; legalName: string }> }) {
+function CommissionRulesEditor({ creditors }: { creditors: Array<CreditorRef> }) {
   const rules = useLoad(() => api.get<{ items: CommissionRule[] }>('/api/commission-rules'), []);
   const action = useAction();
   const [form, setForm] = useState({ creditorId: '', name: '', validFrom: '', validTo: '', basis: 'days_past_due', bands: '0: 10; 91: 15; 181: 25', monthly: '0,00', perAgreement: '0,00', perPayment: '0,00' });
@@ -324,9 +324,7 @@ function CommissionRulesEditor({ creditors }: { creditors: Array<{ id: string; l
           {
             header: 'Ações',
             cell: (r) => (
-              <button type="button" className="link-button" aria-label={`Excluir a regra ${r.name}`} onClick={async () => {
-                if (await action.run(() => api.delete(`/api/commission-rules/${r.id}`).then(() => true))) rules.reload();
-              }}>
+              <button type="button" className="link-button" aria-label={`Excluir a regra ${r.name}`} onClick={() => void action.perform(() => api.delete(`/api/commission-rules/${r.id}`), { then: rules.reload })}>
                 excluir
               </button>
             ),

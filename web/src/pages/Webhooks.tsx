@@ -1,9 +1,10 @@
 import { useState, type FormEvent } from 'react';
 import { api } from '../api.ts';
-import { Badge, Card, CreditorOptions, DataTable, ErrorBox, Field, Loading, Page, Success } from '../components/ui.tsx';
+import { Badge, Card, CreditorOptions, DataTable, ErrorBox, Field, Loading, Page, ShownOnce, Success } from '../components/ui.tsx';
 import { dateTimeBR } from '../format.ts';
 import { useAction, useLoad } from '../hooks.ts';
 import { useSession } from '../session.tsx';
+import type { CreditorRef } from '../types.ts';
 
 interface Subscription {
   id: string;
@@ -37,10 +38,6 @@ interface Catalogue {
   retryDelaysMinutes: number[];
   maxAttempts: number;
 }
-interface Creditor {
-  id: string;
-  legalName: string;
-}
 
 const STATUS: Record<Delivery['status'], { text: string; tone: 'good' | 'warn' | 'bad' }> = {
   delivered: { text: 'Entregue', tone: 'good' },
@@ -54,25 +51,16 @@ export function WebhooksPage() {
   const manage = can('webhooks.manage');
   const catalogue = useLoad(() => api.get<Catalogue>('/api/webhooks/event-types'), []);
   const subscriptions = useLoad(() => api.get<{ items: Subscription[] }>('/api/webhooks/subscriptions'), []);
-  const creditors = useLoad(() => api.get<{ items: Creditor[] }>('/api/creditors'), []);
+  const creditors = useLoad(() => api.get<{ items: CreditorRef[] }>('/api/creditors'), []);
   const [status, setStatus] = useState('');
   const deliveries = useLoad(() => api.get<{ items: Delivery[] }>('/api/webhooks/deliveries', { limit: 100, ...(status ? { status } : {}) }), [status]);
   const [secret, setSecret] = useState<{ url: string; secret: string } | null>(null);
-  const [done, setDone] = useState<string | null>(null);
   const action = useAction();
   const labelOf = new Map(catalogue.data?.items.map((i) => [i.type, i.label]) ?? []);
   const creditorName = new Map(creditors.data?.items.map((c) => [c.id, c.legalName]) ?? []);
 
-  const act = async (work: () => Promise<unknown>, message: string) => {
-    setDone(null);
-    const result = await action.run(work);
-    if (result !== undefined) {
-      setDone(message);
-      subscriptions.reload();
-      deliveries.reload();
-    }
-    return result;
-  };
+  // Each action reloads the lists it changed.
+  const reloadBoth = () => (subscriptions.reload(), deliveries.reload());
 
   return (
     <Page title="Integrações: webhooks">
@@ -81,19 +69,11 @@ export function WebhooksPage() {
         {catalogue.data ? catalogue.data.retryDelaysMinutes.map(minutesText).join(', ') : '…'} (no máximo {catalogue.data?.maxAttempts ?? '…'} tentativas). O receptor descarta repetições pelo id do evento.
       </p>
       <ErrorBox error={subscriptions.error ?? deliveries.error ?? action.error} />
-      <Success message={done} />
+      <Success message={action.done} />
       {secret && (
-        <Card title="Segredo da assinatura">
-          <p role="alert">
-            Copie agora o segredo de <strong>{secret.url}</strong>: ele não será mostrado de novo.
-          </p>
-          <p>
-            <code style={{ wordBreak: 'break-all', userSelect: 'all' }}>{secret.secret}</code>
-          </p>
-          <button type="button" className="button ghost" onClick={() => setSecret(null)}>
-            Já guardei o segredo
-          </button>
-        </Card>
+        <ShownOnce title="Segredo da assinatura" value={secret.secret} dismissLabel="Já guardei o segredo" onDismiss={() => setSecret(null)}>
+          Copie agora o segredo de <strong>{secret.url}</strong>: ele não será mostrado de novo.
+        </ShownOnce>
       )}
       <Card title="Assinaturas">
         {!subscriptions.data ? (
@@ -116,24 +96,24 @@ export function WebhooksPage() {
                       header: 'Ações',
                       cell: (s: Subscription) => (
                         <span className="actions">
-                          <button type="button" className="link-button" disabled={action.busy} aria-label={`Testar ${s.url}`} onClick={() => act(async () => {
+                          <button type="button" className="link-button" disabled={action.busy} aria-label={`Testar ${s.url}`} onClick={() => action.perform(async () => {
                             const d = await api.post<Delivery>(`/api/webhooks/subscriptions/${s.id}/test`);
                             if (d.status !== 'delivered') throw new Error(`Teste não entregue: ${d.lastError ?? 'sem resposta'} (nova tentativa agendada).`);
                             return d;
-                          }, 'Teste entregue.')}>
+                          }, { message: 'Teste entregue.', then: deliveries.reload })}>
                             Testar
                           </button>{' '}
-                          <button type="button" className="link-button" disabled={action.busy} aria-label={`${s.active ? 'Desativar' : 'Ativar'} ${s.url}`} onClick={() => act(() => api.patch(`/api/webhooks/subscriptions/${s.id}`, { active: !s.active }), s.active ? 'Assinatura desativada.' : 'Assinatura ativada.')}>
+                          <button type="button" className="link-button" disabled={action.busy} aria-label={`${s.active ? 'Desativar' : 'Ativar'} ${s.url}`} onClick={() => action.perform(() => api.patch(`/api/webhooks/subscriptions/${s.id}`, { active: !s.active }), { message: s.active ? 'Assinatura desativada.' : 'Assinatura ativada.', then: subscriptions.reload })}>
                             {s.active ? 'Desativar' : 'Ativar'}
                           </button>{' '}
                           <button type="button" className="link-button" disabled={action.busy} aria-label={`Trocar segredo de ${s.url}`} onClick={async () => {
-                            const r = await act(() => api.post<{ secret: string }>(`/api/webhooks/subscriptions/${s.id}/rotate-secret`), 'Segredo trocado.');
-                            if (r) setSecret({ url: s.url, secret: (r as { secret: string }).secret });
+                            const r = await action.perform(() => api.post<{ secret: string }>(`/api/webhooks/subscriptions/${s.id}/rotate-secret`), { message: 'Segredo trocado.' });
+                            if (r.ok) setSecret({ url: s.url, secret: r.value.secret });
                           }}>
                             Trocar segredo
                           </button>{' '}
                           <button type="button" className="link-button" disabled={action.busy} aria-label={`Excluir ${s.url}`} onClick={() => {
-                            if (window.confirm(`Excluir a assinatura ${s.url}? As entregas pendentes não serão enviadas.`)) void act(() => api.delete(`/api/webhooks/subscriptions/${s.id}`), 'Assinatura excluída.');
+                            if (window.confirm(`Excluir a assinatura ${s.url}? As entregas pendentes não serão enviadas.`)) void action.perform(() => api.delete(`/api/webhooks/subscriptions/${s.id}`), { message: 'Assinatura excluída.', then: reloadBoth });
                           }}>
                             Excluir
                           </button>
@@ -149,9 +129,9 @@ export function WebhooksPage() {
       </Card>
       {manage && catalogue.data && (
         <NewSubscription catalogue={catalogue.data} creditors={creditors.data?.items ?? []} busy={action.busy} onCreate={async (body) => {
-          const r = await act(() => api.post<Subscription & { secret: string }>('/api/webhooks/subscriptions', body), 'Assinatura criada.');
-          if (r) setSecret({ url: (r as Subscription).url, secret: (r as { secret: string }).secret });
-          return !!r;
+          const r = await action.perform(() => api.post<Subscription & { secret: string }>('/api/webhooks/subscriptions', body), { message: 'Assinatura criada.', then: subscriptions.reload });
+          if (r.ok) setSecret({ url: r.value.url, secret: r.value.secret });
+          return r.ok;
         }} />
       )}
       <Card title="Registro de entregas">
@@ -188,7 +168,7 @@ export function WebhooksPage() {
                     {
                       header: 'Reenviar',
                       cell: (d: Delivery) => (
-                        <button type="button" className="link-button" disabled={action.busy} aria-label={`Reenviar o evento ${d.eventId} para ${d.url}`} onClick={() => act(() => api.post(`/api/webhooks/deliveries/${d.id}/replay`), 'Reenvio agendado (mesmo evento, mesmo id): sai em até 1 minuto.')}>
+                        <button type="button" className="link-button" disabled={action.busy} aria-label={`Reenviar o evento ${d.eventId} para ${d.url}`} onClick={() => action.perform(() => api.post(`/api/webhooks/deliveries/${d.id}/replay`), { message: 'Reenvio agendado (mesmo evento, mesmo id): sai em até 1 minuto.', then: deliveries.reload })}>
                           Reenviar
                         </button>
                       ),
@@ -210,7 +190,7 @@ function minutesText(m: number): string {
 
 function NewSubscription({ catalogue, creditors, busy, onCreate }: {
   catalogue: Catalogue;
-  creditors: Creditor[];
+  creditors: CreditorRef[];
   busy: boolean;
   onCreate: (body: { url: string; eventTypes: string[]; creditorId: string | null; description: string | null }) => Promise<boolean>;
 }) {

@@ -3,10 +3,10 @@ import { api } from '../../api.ts';
 import { Badge, Card, CreditorOptions, ErrorBox, Field } from '../../components/ui.tsx';
 import { brl, dateBR, parseBrl, percent } from '../../format.ts';
 import { useAction } from '../../hooks.ts';
-import type { Agreement, Offer, OffersResult } from '../../types.ts';
+import type { Agreement, CreditorRef, Offer, OffersResult } from '../../types.ts';
 
 /** The offers simulator: the policy's offers from the updated balance, or the analyst's own terms priced and checked against the policy. */
-export function OffersPanel({ debtorId, creditors, onAgreement }: { debtorId: string; creditors: Array<{ id: string; legalName: string }>; onAgreement: () => void }) {
+export function OffersPanel({ debtorId, creditors, onAgreement }: { debtorId: string; creditors: Array<CreditorRef>; onAgreement: () => void }) {
   const [creditorId, setCreditorId] = useState(creditors[0]!.id);
   const [includeNotYetDue, setIncludeNotYetDue] = useState(false);
   const [method, setMethod] = useState<'pix' | 'boleto'>('pix');
