@@ -140,7 +140,7 @@ if (role === 'receiver') {
   console.log(`events ${events.toLocaleString('en-US')}, ${workers} worker(s) × ${values.concurrency} requests in flight`);
   console.log(`limit, set-based writes of the same rows:  ${writeLimitSeconds.toFixed(2)} s = ${rate(writeLimitSeconds)}/s`);
   console.log(`limit, the same signed POSTs without a DB: ${httpLimitSeconds.toFixed(2)} s = ${rate(httpLimitSeconds)}/s`);
-  console.log(`publish (one statement per fact):          ${publishSeconds.toFixed(2)} s = ${rate(publishSeconds)}/s`);
+  console.log(`publish (lookup + insert per fact):        ${publishSeconds.toFixed(2)} s = ${rate(publishSeconds)}/s`);
   console.log(`delivery:                                  ${seconds.toFixed(2)} s = ${rate(seconds)}/s  (${((httpLimitSeconds / seconds) * 100).toFixed(0)}% of the HTTP limit, ${((writeLimitSeconds / seconds) * 100).toFixed(0)}% of the write limit)`);
   console.log(JSON.stringify({ events, workers, concurrency: Number(values.concurrency), writeLimitSeconds: +writeLimitSeconds.toFixed(2), httpLimitSeconds: +httpLimitSeconds.toFixed(2), publishSeconds: +publishSeconds.toFixed(1), publishPerSecond: Math.round(events / publishSeconds), deliverSeconds: +seconds.toFixed(1), deliveredPerSecond: Math.round(delivered / seconds), delivered, ...stats, peakWorkerMB: Math.round(peak / 1024) }));
   if (stats.distinct !== events || stats.received !== events || stats.badSignatures > 0) process.exitCode = 1;
